@@ -1,0 +1,22 @@
+import type { CommandDef } from "citty";
+
+/** Every command, loaded on demand: one module per command. */
+export const commands: Record<string, () => Promise<{ default: CommandDef<any> }>> = {
+  run: () => import("./run.ts"),
+  config: () => import("./config.ts"),
+  check: () => import("./check.ts"),
+  list: () => import("./list.ts"),
+  restore: () => import("./restore.ts"),
+  verify: () => import("./verify.ts"),
+  "boot-report": () => import("./boot-report.ts"),
+  mods: () => import("./mods.ts"),
+  migrate: () => import("./migrate.ts"),
+  schema: () => import("./schema.ts"),
+  help: () => import("./help.ts"),
+};
+
+export async function loadCommand(name: string): Promise<CommandDef<any>> {
+  const load = commands[name];
+  if (!load) throw new Error(`no command ${name}`);
+  return (await load()).default;
+}

@@ -1,0 +1,142 @@
+/**
+ * The config as the program uses it: defaults applied, references resolved,
+ * validated. Built once by `resolveConfig()` (config/resolve.ts) from one or
+ * more user configs (TS or PALHM JSON), read-only afterwards.
+ */
+import type { EcRange } from "../exec/ec.ts";
+import type { Limit } from "../backup/decimal.ts";
+import type { Backend } from "../backends/types.ts";
+import type { Mua } from "../boot-report/types.ts";
+import type { HookFn, StepFn } from "./types.ts";
+
+/** A program ready to spawn: an exec with appended argv/env merged in. */
+export interface ResolvedExec {
+  /** The exec id it came from, if any (for messages). */
+  readonly id?: string;
+  readonly argv: readonly string[];
+  /** Only the variables the config adds; the inherited environment is added at spawn time. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly ec: EcRange;
+  readonly vlStderr: number;
+  readonly vlStdout: number;
+}
+
+export interface ResolvedObject {
+  readonly path: string;
+  readonly pipeline: readonly ResolvedExec[];
+  readonly allocSize?: bigint;
+  readonly group: string;
+  readonly restore?: readonly ResolvedExec[];
+}
+
+export interface ResolvedGroup {
+  readonly id: string;
+  readonly depends: readonly string[];
+}
+
+export type ResolvedBackendParam =
+  | { readonly type: "null" }
+  | {
+      readonly type: "localfs";
+      readonly root: string;
+      /** Numeric modes, parsed from octal strings. */
+      readonly dmode: number;
+      readonly fmode: number;
+      readonly nbCopyLimit: Limit;
+      readonly rootSizeLimit: Limit;
+    }
+  | {
+      readonly type: "aws-s3";
+      readonly bucket: string;
+      /** Without leading/trailing slashes; may be "". */
+      readonly root: string;
+      readonly profile: string;
+      readonly region?: string;
+      readonly endpoint?: string;
+      readonly sinkStorageClass?: string;
+      readonly rotStorageClass?: string;
+      readonly nbCopyLimit: Limit;
+      readonly rootSizeLimit: Limit;
+    }
+  | {
+      readonly type: "custom";
+      readonly impl: Backend;
+      readonly nbCopyLimit: Limit;
+      readonly rootSizeLimit: Limit;
+    };
+
+/** One hook function, named for messages. */
+export interface ResolvedHookFn {
+  readonly name: string;
+  /** Where it was defined: "global" or "task NAME". */
+  readonly source: string;
+  readonly run: HookFn;
+  /** Seconds. */
+  readonly timeout?: number;
+}
+
+export type HookOp = "backup" | "restore";
+export type HookState = "pre" | "inspect" | "post" | "error" | "finally";
+
+export type ResolvedHooks = {
+  readonly [O in HookOp]: { readonly [S in HookState]: readonly ResolvedHookFn[] };
+};
+
+export interface ResolvedBackupTask {
+  readonly type: "backup";
+  readonly id: string;
+  readonly backend: ResolvedBackendParam;
+  /** Always contains "default". */
+  readonly groups: readonly ResolvedGroup[];
+  readonly objects: readonly ResolvedObject[];
+  readonly hooks: ResolvedHooks;
+}
+
+export type ResolvedStep =
+  | { readonly kind: "exec"; readonly exec: ResolvedExec }
+  | { readonly kind: "task"; readonly task: string }
+  | {
+      readonly kind: "sigmask";
+      readonly param: readonly { readonly action: "block" | "unblock"; readonly sig: readonly NodeJS.Signals[] }[];
+    }
+  | { readonly kind: "fn"; readonly name: string; readonly fn: StepFn };
+
+export interface ResolvedRoutineTask {
+  readonly type: "routine";
+  readonly id: string;
+  readonly steps: readonly ResolvedStep[];
+}
+
+export type ResolvedTask = ResolvedBackupTask | ResolvedRoutineTask;
+
+export interface ResolvedBootReport {
+  readonly mua:
+    | { readonly type: "stdout" }
+    | { readonly type: "mailx"; readonly path: string; readonly intOpts: readonly string[] }
+    | { readonly type: "aws-sns"; readonly profile: string; readonly region?: string }
+    | { readonly type: "custom"; readonly impl: Mua };
+  readonly mailTo: readonly string[];
+  readonly subject: string;
+  readonly header: string;
+  readonly uptimeSince: boolean;
+  readonly uptime: boolean;
+  readonly bootId: boolean;
+  readonly bootWait?: "systemd";
+  readonly delay: number;
+}
+
+export interface ResolvedConfig {
+  /** Files the config was read from, including includes, in load order. */
+  readonly sources: readonly string[];
+  /** Effective worker count (>= 1): 0/negative resolved to the CPUs available. */
+  readonly workers: number;
+  /** Effective verbosity, after CLI -q/-v. */
+  readonly verbosity: number;
+  readonly execs: ReadonlyMap<string, ResolvedExec>;
+  readonly tasks: ReadonlyMap<string, ResolvedTask>;
+  /** Global hooks (task hooks live on the task). */
+  readonly hooks: ResolvedHooks;
+  /** Directory of hook executables: config `hooksDir`, else `$PALHM_HOOKS`, else /etc/palhm/hooks.d. */
+  readonly hooksDir: string;
+  readonly bootReport?: ResolvedBootReport;
+}

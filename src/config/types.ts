@@ -1,0 +1,292 @@
+/**
+ * The configuration a user writes in `palhm.config.ts`.
+ *
+ * These types are the product's public surface: every field is documented so
+ * the editor explains it on hover. `defineConfig` (in `define.ts`) threads the
+ * ids a config defines (exec ids, task ids, group ids) through these types, so
+ * a pipeline naming an unknown exec, or a group depending on an unknown
+ * group, is a type error. The same checks run again at load time (valibot).
+ */
+import type { Backend } from "../backends/types.ts";
+import type { Mua } from "../boot-report/types.ts";
+import type { HookContext } from "../hooks/types.ts";
+import type { StepContext } from "../routine/types.ts";
+
+/** A decimal of any size: a number, a string of digits, or an infinity word ("inf", "Infinity", "-inf", "-Infinity"). A fractional part is ignored. */
+export type Decimal = number | string;
+
+/**
+ * An exec: a program and how its run is judged. No shell is involved, ever.
+ * @example { argv: ["zstd", "-T0"], ec: "==0" }
+ */
+export interface ExecDef {
+  /** Program and arguments. The program is looked up in `PATH` unless it contains a `/`. */
+  argv: readonly [string, ...string[]];
+  /** Variables added to the inherited environment. */
+  env?: Readonly<Record<string, string>>;
+  /**
+   * Accepted exit codes: `"MIN-MAX"` (inclusive) or `"[C]N"` with C one of `<`, `<=`, `>`, `>=`, `==`.
+   * @default "==0"
+   * @example "<2" // tar: 1 means "some files differ"
+   */
+  ec?: string;
+  /**
+   * The verbosity from which the program's stderr is shown; below it stderr goes to /dev/null.
+   * @default 1
+   */
+  vlStderr?: number;
+  /**
+   * The verbosity from which the program's stdout is shown (routine steps only: in a pipeline stdout feeds the next process).
+   * @default 3
+   */
+  vlStdout?: number;
+}
+
+/**
+ * A use of an exec: its id, its id with extra arguments and environment appended (PALHM `exec-append`),
+ * or a full inline definition (PALHM `exec-inline`).
+ */
+export type ExecRef<X extends string = string> =
+  | X
+  | {
+      /** The id of an exec defined in `execs` (here or in an included config). */
+      exec: X;
+      /** Arguments appended to the exec's argv. */
+      argv?: readonly string[];
+      /** Variables added to the exec's environment. */
+      env?: Readonly<Record<string, string>>;
+    }
+  | ExecDef;
+
+/** A group of backup objects, and the groups that must be finished before it starts. */
+export interface ObjectGroup<G extends string = string> {
+  /** Group id, unique in its task. */
+  id: G;
+  /** Groups whose objects must all have finished (transitively) before any object of this group starts. */
+  depends?: readonly NoInfer<G>[];
+}
+
+/** A backup object: a file produced by a pipeline into the copy. */
+export interface BackupObject<X extends string = string, G extends string = string> {
+  /**
+   * Where the output lands inside the copy. May contain `/`; must stay inside the copy.
+   * @example "db/all.sql.zst"
+   */
+  path: string;
+  /** Programs connected by pipes: `a | b | c > sink`. Non-empty. */
+  pipeline: readonly [ExecRef<X>, ...ExecRef<X>[]];
+  /** Expected size in bytes: a hint for preallocation and S3 part sizing. */
+  allocSize?: Decimal;
+  /**
+   * Object group.
+   * @default "default"
+   */
+  group?: NoInfer<G> | "default";
+  /** A pipeline that consumes the object on restore, e.g. `zstd -d | mysql`. */
+  restore?: readonly [ExecRef<X>, ...ExecRef<X>[]];
+}
+
+/** Rotation limits, shared by every storing backend. */
+export interface RotationParam {
+  /** Number of copies to keep. @default "inf" */
+  nbCopyLimit?: Decimal;
+  /** Total bytes allowed under the backend root. @default "inf" */
+  rootSizeLimit?: Decimal;
+}
+
+/** Discards the output (reads it to the end). For dry runs and checks where only exit codes matter. */
+export interface NullBackendParam {
+  type: "null";
+}
+
+/** Copies in a local directory (also NFS and Samba mounts). */
+export interface LocalfsBackendParam extends RotationParam {
+  type: "localfs";
+  /** The backend root: copies are `ROOT/PREFIX/PATH`. Required. */
+  root: string;
+  /** Mode of new directories, octal. @default "750" */
+  dmode?: string;
+  /** Mode of new files, octal. @default "640" */
+  fmode?: string;
+}
+
+/** Copies in an AWS S3 bucket or an S3-compatible store (MinIO, Ceph RGW). */
+export interface S3BackendParam extends RotationParam {
+  type: "aws-s3";
+  /** Bucket name. Required. */
+  bucket: string;
+  /** Key prefix: objects go to `s3://BUCKET/ROOT/PREFIX/PATH`. Required. */
+  root: string;
+  /** AWS profile. @default "default" */
+  profile?: string;
+  /** AWS region (else the profile's, or the SDK's chain). */
+  region?: string;
+  /** Endpoint of an S3-compatible store; path-style addressing is used with it. */
+  endpoint?: string;
+  /** Storage class for uploads. @default "STANDARD" */
+  sinkStorageClass?: string;
+  /** Storage class objects are moved to once their copy completes, e.g. "GLACIER". */
+  rotStorageClass?: string;
+}
+
+/** A backend written by the user, inline in the config. */
+export interface CustomBackendParam extends RotationParam {
+  type: "custom";
+  /** The implementation. */
+  impl: Backend;
+}
+
+export type BackendParam = NullBackendParam | LocalfsBackendParam | S3BackendParam | CustomBackendParam;
+
+/** Hook function: runs at one state of an operation. Throwing fails it. */
+export type HookFn = (ctx: HookContext) => unknown | Promise<unknown>;
+
+/** A hook with options. */
+export interface HookSpec {
+  /** Shown in errors and logs. @default the function's name */
+  name?: string;
+  run: HookFn;
+  /** Seconds after which the hook is aborted (its `ctx.signal` fires) and fails. */
+  timeout?: number;
+}
+
+export type HookEntry = HookFn | HookSpec;
+
+/** Hooks at each state of one operation. */
+export interface StateHooks {
+  /** Before anything. A failure aborts the operation. */
+  pre?: HookEntry | readonly HookEntry[];
+  /** Backup: all objects built, before the copy is committed and rotated. Restore: objects fetched, before they are applied. A failure aborts and rolls back. */
+  inspect?: HookEntry | readonly HookEntry[];
+  /** After success. A failure fails the run but keeps the copy. */
+  post?: HookEntry | readonly HookEntry[];
+  /** The operation failed; `ctx.error` holds why. */
+  error?: HookEntry | readonly HookEntry[];
+  /** Always, last: restart what `pre` stopped. */
+  finally?: HookEntry | readonly HookEntry[];
+}
+
+/** Hooks around backup and restore. */
+export interface Hooks {
+  backup?: StateHooks;
+  restore?: StateHooks;
+}
+
+/** A backup task: pipelines into a backend, rotated. */
+export interface BackupTask<X extends string = string, G extends string = string> {
+  type: "backup";
+  /** Where copies go. */
+  backend: BackendParam;
+  /** Object groups forming a dependency DAG. The group "default" always exists. */
+  objectGroups?: readonly ObjectGroup<G>[];
+  /** The objects of each copy. */
+  objects: readonly BackupObject<X, G>[];
+  /** Hooks for this task only. */
+  hooks?: Hooks;
+}
+
+/** A builtin step. */
+export interface SigmaskStep {
+  /** Block or unblock signals for the rest of the run. */
+  builtin: "sigmask";
+  param: readonly {
+    action: "block" | "unblock";
+    /** Names with or without `SIG`, numbers, or numeric strings: "TERM", "SIGINT", 15, "2". */
+    sig: readonly (string | number)[];
+  }[];
+}
+
+/** A TypeScript step. */
+export type StepFn = (ctx: StepContext) => unknown | Promise<unknown>;
+
+/** A reference to another task, run to completion. */
+export interface TaskStep<T extends string = string> {
+  task: T;
+}
+
+export type RoutineStep<X extends string = string, T extends string = string> =
+  | ExecRef<X>
+  | TaskStep<T>
+  | SigmaskStep
+  | StepFn;
+
+/** A routine task: steps one after another; the first failure stops it. */
+export interface RoutineTask<X extends string = string, T extends string = string> {
+  type: "routine";
+  steps: readonly RoutineStep<X, T>[];
+}
+
+export type Task<X extends string = string, T extends string = string, G extends string = string> =
+  | BackupTask<X, G>
+  | RoutineTask<X, T>;
+
+/** Boot report MUA, by name (no parameters) or with parameters. */
+export type MuaParam =
+  | "stdout"
+  | "mailx"
+  | "aws-sns"
+  | { type: "stdout" }
+  | {
+      type: "mailx";
+      /** @default "/bin/mailx" */
+      path?: string;
+      /** Each passed as `-S OPT`. */
+      intOpts?: readonly string[];
+    }
+  | {
+      type: "aws-sns";
+      /** @default "default" */
+      profile?: string;
+      region?: string;
+    }
+  | { type: "custom"; impl: Mua };
+
+export interface BootReport {
+  /** How the report is sent. Set once across included configs. */
+  mua: MuaParam;
+  /** Recipients the MUA understands (addresses, SNS topic ARNs). Concatenated across included configs. */
+  mailTo: readonly string[];
+  /** @default "Boot Report from {hostname}" */
+  subject?: string;
+  /** Leading comment lines of the body. @default "This is a boot report from {hostname}.\nMore details as follows." */
+  header?: string;
+  /** Include `uptime --since`. @default true */
+  uptimeSince?: boolean;
+  /** Include `uptime -p`. @default true */
+  uptime?: boolean;
+  /** Include the kernel boot id. @default true */
+  bootId?: boolean;
+  /** Wait for systemd to finish booting (`systemctl is-system-running --wait`). */
+  bootWait?: "systemd";
+  /** Seconds to wait before sending (finite, >= 0). */
+  delay?: number;
+}
+
+/** A config as `defineConfig` returns it: the ids it defines are carried in its type. */
+export interface PalhmConfig<X extends string = string, T extends string = string> {
+  /** Configs merged before this one. */
+  include?: readonly PalhmConfig<string, string>[];
+  /** Modules to enable (PALHM `modules`; "aws" is accepted, palhm loads AWS support on use). */
+  modules?: readonly string[];
+  /**
+   * How many backup objects are built at once. 0 = CPUs available; negative = default; 1 = sequential.
+   * @default 0
+   */
+  workers?: number;
+  /**
+   * 0 critical, 1 error, 2 warning, 3 info, 4+ debug. CLI `-q`/`-v` override it.
+   * @default 3
+   */
+  verbosity?: number;
+  /** Programs, by id. */
+  execs?: { readonly [K in X]: ExecDef };
+  /** Tasks, by id. */
+  tasks?: { readonly [K in T]: Task };
+  /** Hooks around every task's backup and restore. */
+  hooks?: Hooks;
+  /** Directory of hook executables. @default "/etc/palhm/hooks.d" (or `$PALHM_HOOKS`) */
+  hooksDir?: string;
+  bootReport?: BootReport;
+  /** Phantom marker carrying the ids for included configs. */
+  readonly __ids?: { execs: X; tasks: T };
+}

@@ -1,0 +1,25 @@
+import type { Logger } from "../log.ts";
+import type { HookOp, HookState } from "../config/resolved.ts";
+import type { Shell } from "zx";
+
+export type { HookOp, HookState };
+
+/** What a hook function receives. */
+export interface HookContext {
+  readonly op: HookOp;
+  readonly state: HookState;
+  readonly taskId: string;
+  /** The copy's prefix, once known (backup: after `pre`; restore: the copy being restored). */
+  readonly prefix?: string;
+  /** Where the copy is, e.g. `/var/backup/2022-...` or `s3://bucket/root/2022-...`. */
+  readonly location?: string;
+  readonly log: Logger;
+  /** zx's `$`, quiet or verbose per palhm's verbosity, cancelled with `signal`. */
+  readonly $: Shell;
+  /** For `error` (and `finally` after a failure): why the operation failed. */
+  readonly error?: unknown;
+  /** Fires on interruption (SIGINT/SIGTERM) or when the hook's timeout expires. */
+  readonly signal: AbortSignal;
+  /** The hook's timeout in seconds, if one is set. */
+  readonly timeout?: number;
+}

@@ -1,0 +1,28 @@
+/**
+ * What every task run receives. Built once per `palhm run` by the run
+ * command (src/commands/run.ts) and passed down to backup and routine runners.
+ */
+import type { ResolvedConfig } from "../config/resolved.ts";
+import type { Logger } from "../log.ts";
+
+export interface RunContext {
+  readonly config: ResolvedConfig;
+  readonly log: Logger;
+  /** Effective verbosity (config, then -q/-v). */
+  readonly verbosity: number;
+  /** Fires on SIGINT/SIGTERM: stop children, roll back, exit 130/143. Its `reason` is an InterruptedError. */
+  readonly signal: AbortSignal;
+  /** Print the plan, run nothing. */
+  readonly dryRun?: boolean;
+}
+
+/** What a backup run reports (for the summary line and `--json`). */
+export interface BackupResult {
+  readonly task: string;
+  readonly prefix: string;
+  readonly location: string;
+  readonly objects: readonly { path: string; size: number; sha256: string; durationMs: number }[];
+  /** Prefixes removed by rotation, and leftovers of dead runs removed. */
+  readonly removed: readonly string[];
+  readonly durationMs: number;
+}

@@ -1,10 +1,36 @@
 import { defineCommand } from "citty";
+import { loadResolvedConfig } from "./_context.ts";
+import { checkPrograms } from "../check/programs.ts";
 import { TaskError } from "../errors.ts";
+import { log } from "../log.ts";
 
-// Placeholder until its issue lands: refuses to pretend.
 export default defineCommand({
-  meta: { name: "check", description: "(not yet available)" },
-  run() {
-    throw new TaskError("palhm check is not available yet");
+  meta: {
+    name: "check",
+    description: "Validate the config and check that every program, hook and MUA it names exists and is executable",
+  },
+  args: {},
+  async run() {
+    const config = await loadResolvedConfig();
+    const problems: string[] = checkPrograms(config).map(
+      (p) => `${p.where}: "${p.program}" ${p.problem}`,
+    );
+    const { HookRunner } = await import("../hooks/runner.ts");
+    const noHooks = { pre: [], inspect: [], post: [], error: [], finally: [] };
+    const runner = new HookRunner({
+      op: "backup",
+      taskId: "",
+      global: config.hooks,
+      task: { backup: noHooks, restore: noHooks },
+      hooksDir: config.hooksDir,
+      log,
+      verbosity: config.verbosity,
+      signal: new AbortController().signal,
+    });
+    await runner.prepare().catch((e: Error) => problems.push(`hooks: ${e.message}`));
+    if (problems.length) {
+      throw new TaskError(`check failed, ${problems.length} problem(s):\n  ${problems.join("\n  ")}`);
+    }
+    process.stdout.write(`config OK: ${config.sources.join(", ")}; ${config.tasks.size} task(s), every program found\n`);
   },
 });

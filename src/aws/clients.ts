@@ -1,0 +1,50 @@
+/**
+ * Configuration shared by palhm's AWS clients (S3 backend, SNS MUA).
+ *
+ * Credentials, region and endpoint follow the SDK's standard chain: the
+ * profile (`default` means "whatever the chain picks", so `AWS_PROFILE`
+ * still applies), `AWS_SHARED_CREDENTIALS_FILE`, `AWS_REGION`,
+ * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL` (read natively by the SDK).
+ * This module imports no SDK code: it only builds plain option objects.
+ */
+
+/** Options common to every AWS SDK v3 client palhm builds. */
+export interface AwsClientConfig {
+  profile?: string;
+  region?: string;
+  endpoint?: string;
+  /** Path-style addressing, for S3-compatible stores (MinIO, Ceph RGW) behind a custom endpoint. */
+  forcePathStyle?: boolean;
+  maxAttempts: number;
+  retryMode: "standard" | "adaptive";
+}
+
+/** Attempts per request (first try + retries of 5xx, SlowDown, throttling, connection resets). */
+export const MAX_ATTEMPTS = 6;
+
+/**
+ * Client options for a profile and optional region/endpoint.
+ * @param profile the profile name; "default" lets the SDK chain decide (AWS_PROFILE, env credentials, ...).
+ */
+export function makeClientConfig(profile: string, region?: string, endpoint?: string): AwsClientConfig {
+  const cfg: AwsClientConfig = { maxAttempts: MAX_ATTEMPTS, retryMode: "standard" };
+  if (profile && profile !== "default") cfg.profile = profile;
+  if (region) cfg.region = region;
+  if (endpoint) cfg.endpoint = endpoint;
+  return cfg;
+}
+
+/** True when S3 requests go to a custom endpoint (config or environment): then path-style addressing is used. */
+export function hasCustomS3Endpoint(endpoint?: string, env: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+}
+
+/** Values that must never appear in a message: the secrets of the environment's credentials. */
+export function redactSecrets(text: string, env: Record<string, string | undefined> = process.env): string {
+  let out = text;
+  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {
+    const v = env[name];
+    if (v && v.length >= 4) out = out.split(v).join("***");
+  }
+  return out;
+}

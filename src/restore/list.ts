@@ -1,0 +1,50 @@
+/** The copies of a task as `palhm list` shows them: prefix, state, objects, size. */
+import type { Backend, CopyState } from "../backends/types.ts";
+import { formatBytes } from "../ui/format.ts";
+
+export interface CopyListing {
+  readonly prefix: string;
+  readonly state: CopyState;
+  readonly location: string;
+  /** Stored objects (the manifest and the mark not counted). */
+  readonly objects: number;
+  /** Every stored byte of the copy. */
+  readonly size: bigint;
+}
+
+/** Oldest first, as the backend lists them. */
+export async function listCopies(backend: Backend): Promise<CopyListing[]> {
+  const out: CopyListing[] = [];
+  for (const info of await backend.listCopies()) {
+    const copy = await backend.openCopy(info.prefix);
+    const objects = await copy.objects();
+    out.push({ prefix: info.prefix, state: info.state, location: copy.location, objects: objects.length, size: info.size });
+  }
+  return out;
+}
+
+/** Text table, one line per copy, columns aligned. */
+export function formatListing(copies: readonly CopyListing[]): string {
+  const rows = copies.map((c) => [
+    c.prefix,
+    c.state,
+    `${c.objects} object${c.objects === 1 ? "" : "s"}`,
+    formatBytes(c.size),
+    `(${c.size} bytes)`,
+  ]);
+  const widths = rows.reduce((w, r) => r.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), [] as number[]);
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n");
+}
+
+/** The `--json` document. Sizes are numbers, or decimal strings past 2^53 bytes. */
+export function listingJson(taskId: string, root: string, copies: readonly CopyListing[]): unknown {
+  return {
+    task: taskId,
+    root,
+    copies: copies.map((c) => ({ prefix: c.prefix, state: c.state, location: c.location, objects: c.objects, size: _jsonSize(c.size) })),
+  };
+}
+
+function _jsonSize(n: bigint): number | string {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+}

@@ -1,10 +1,33 @@
 import { defineCommand } from "citty";
-import { TaskError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
+import { log } from "../log.ts";
+import { loadResolvedConfig } from "./_context.ts";
 
-// Placeholder until its issue lands: refuses to pretend.
 export default defineCommand({
-  meta: { name: "boot-report", description: "(not yet available)" },
-  run() {
-    throw new TaskError("palhm boot-report is not available yet");
+  meta: {
+    name: "boot-report",
+    description: "Send the boot report (config `bootReport`): run it at boot so no reboot goes unnoticed",
+  },
+  args: {},
+  async run() {
+    const config = await loadResolvedConfig();
+    if (!config.bootReport) {
+      throw new ConfigError(
+        `no boot report configured: add a \`bootReport: { mua, mailTo }\` section (read ${config.sources.join(", ") || "no file"})`,
+        "bootReport",
+      );
+    }
+    const { sendBootReport } = await import("../boot-report/send.ts");
+    const controller = new AbortController();
+    const onSignal = (sig: "SIGINT" | "SIGTERM") => controller.abort(sig);
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      await sendBootReport(config.bootReport, { log, signal: controller.signal });
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+    return 0;
   },
 });

@@ -1,12 +1,29 @@
 /**
- * Runs hooks (TypeScript functions and hooks.d executables) at one state of
- * an operation. OWNED BY THE HOOKS WORK (issue 4): this first version runs
- * TS functions only; its exported API is what the backup and restore runners call.
+ * Runs the hooks of one operation (a backup or a restore of one task) at
+ * each of its states: the config's global and task TypeScript hooks and the
+ * hooks.d executables, in the order of ./order.ts.
+ *
+ * - `prepare()` judges the hooks directory before anything runs (see
+ *   ./hooks-dir.ts); `run()` prepares on first use if the caller did not.
+ * - `pre`, `inspect`, `post`: the first failure stops the state and is thrown.
+ * - `error`, `finally`: every hook runs even if an earlier one failed (each
+ *   cleans up something else), and they are not cancelled by an interruption
+ *   of the run, which is usually why they run; only their own timeout stops
+ *   them. Failures are thrown together once all have run.
+ *
+ * What a hooks.d executable sees: arguments `OP STATE`; environment
+ * `PALHM_OP`, `PALHM_STATE`, `PALHM_TASK`, and when known `PALHM_PREFIX`,
+ * `PALHM_LOCATION`, and `PALHM_ERROR` (the failure's message, at `error` and
+ * at `finally` after a failure).
  */
-import type { ResolvedHooks, HookOp, HookState } from "../config/resolved.ts";
+import type { HookOp, HookState, ResolvedHookFn, ResolvedHooks } from "../config/resolved.ts";
 import type { Logger } from "../log.ts";
 import { HookError } from "../errors.ts";
-import { $ } from "zx";
+import { runHookExecutable } from "./exec.ts";
+import { messageOf } from "./failure.ts";
+import { runHookFn } from "./fn.ts";
+import { RefusedHookPath, scanHooksDir } from "./hooks-dir.ts";
+import { hookOrder } from "./order.ts";
 
 export interface HookRunnerOptions {
   readonly op: HookOp;
@@ -18,6 +35,10 @@ export interface HookRunnerOptions {
   readonly verbosity: number;
   /** The run's cancellation (SIGINT/SIGTERM). */
   readonly signal: AbortSignal;
+  /** Seconds a hooks.d executable may run before it is stopped and fails. @default no limit (as TKLBAM) */
+  readonly execTimeout?: number;
+  /** The environment hooks inherit (hooks.d executables, commands of `ctx.$`). @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Facts a hook sees beyond op/state/task; filled in as the operation goes. */
@@ -27,25 +48,106 @@ export interface HookFacts {
   error?: unknown;
 }
 
+type _Hook = { readonly kind: "fn"; readonly fn: ResolvedHookFn } | { readonly kind: "exe"; readonly path: string };
+
 export class HookRunner {
+  #executables?: Promise<readonly string[]>;
+
   constructor(readonly options: HookRunnerOptions) {}
 
   /** Checks the hooks directory (ownership, modes) before anything runs; throws HookError naming a refused entry. */
-  async prepare(): Promise<void> {}
+  prepare(): Promise<void> {
+    this.#executables ??= scanHooksDir(this.options.hooksDir).catch((e) => {
+      this.#executables = undefined;
+      throw this.#refusal(e);
+    });
+    return this.#executables.then(() => {});
+  }
 
-  /** Runs every hook of `state`, in order; throws HookError at the first failure. */
+  /** Runs every hook of `state`, in order; throws HookError at the first failure (error/finally: after all ran). */
   async run(state: HookState, facts: HookFacts): Promise<void> {
+    await this.prepare();
     const { op, global, task } = this.options;
-    const fns = state === "pre" ? [...global[op][state], ...task[op][state]] : [...task[op][state], ...global[op][state]];
-    for (const h of fns) {
+    const hooks = hookOrder<_Hook>(
+      state,
+      global[op][state].map((fn) => ({ kind: "fn", fn })),
+      (await this.#executables!).map((path) => ({ kind: "exe", path })),
+      task[op][state].map((fn) => ({ kind: "fn", fn })),
+    );
+    const cleanup = state === "error" || state === "finally";
+    const failures: HookError[] = [];
+    for (const hook of hooks) {
       try {
-        await h.run({
-          op, state, taskId: this.options.taskId, ...facts,
-          log: this.options.log, $: $({ quiet: true }), signal: this.options.signal, timeout: h.timeout,
-        });
+        await this.#runOne(hook, state, facts, cleanup ? undefined : this.options.signal);
       } catch (e) {
-        throw new HookError(`hook ${h.name} (${h.source}) failed at ${op} ${state}: ${(e as Error)?.message ?? e}`, h.name, op, state, undefined, { cause: e });
+        if (!cleanup || !(e instanceof HookError)) throw e;
+        failures.push(e);
       }
     }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) {
+      throw new HookError(
+        `${failures.length} hooks failed at ${op} ${state}: ${failures.map((f) => f.message).join("; ")}`,
+        failures.map((f) => f.hook).join(", "),
+        op,
+        state,
+        undefined,
+        { cause: new AggregateError(failures) },
+      );
+    }
   }
+
+  async #runOne(hook: _Hook, state: HookState, facts: HookFacts, signal: AbortSignal | undefined): Promise<void> {
+    const { op, taskId, log, verbosity } = this.options;
+    const env = this.options.env ?? process.env;
+    if (hook.kind === "fn") {
+      log.debug(`hook "${hook.fn.name}" (${hook.fn.source}) at ${op} ${state}`);
+      await runHookFn({ hook: hook.fn, op, state, taskId, ...facts, log, verbosity, env, signal });
+      return;
+    }
+    log.debug(`hook ${hook.path} at ${op} ${state}`);
+    await runHookExecutable({
+      path: hook.path,
+      op,
+      state,
+      env: _hookEnv(env, op, state, taskId, facts),
+      verbosity,
+      signal,
+      timeout: this.options.execTimeout,
+    });
+  }
+
+  #refusal(e: unknown): unknown {
+    const { op } = this.options;
+    if (e instanceof RefusedHookPath) {
+      return new HookError(`${e.message}; fix its owner or mode, or move it out of the hooks directory`, e.path, op, "prepare");
+    }
+    return new HookError(
+      `cannot read the hooks directory ${this.options.hooksDir}: ${messageOf(e)}`,
+      this.options.hooksDir,
+      op,
+      "prepare",
+      undefined,
+      { cause: e },
+    );
+  }
+}
+
+function _hookEnv(
+  base: Readonly<Record<string, string | undefined>>,
+  op: HookOp,
+  state: HookState,
+  taskId: string,
+  facts: HookFacts,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  for (const k of ["PALHM_PREFIX", "PALHM_LOCATION", "PALHM_ERROR"]) delete env[k];
+  env.PALHM_OP = op;
+  env.PALHM_STATE = state;
+  env.PALHM_TASK = taskId;
+  if (facts.prefix !== undefined) env.PALHM_PREFIX = facts.prefix;
+  if (facts.location !== undefined) env.PALHM_LOCATION = facts.location;
+  if (facts.error !== undefined && (state === "error" || state === "finally")) env.PALHM_ERROR = messageOf(facts.error);
+  return env;
 }

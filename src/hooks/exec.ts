@@ -1,0 +1,87 @@
+/**
+ * Runs one hooks.d executable as TKLBAM does: `PATH OP STATE`, no shell.
+ *
+ * Output: the hook's stdout and stderr both go to palhm's stderr (never to
+ * palhm's stdout, which carries `--json`), with the thresholds of an exec:
+ * stderr from verbosity 1, stdout from verbosity 3; below, /dev/null.
+ *
+ * The hook runs in its own process group, so that a timeout or an
+ * interruption stops it together with whatever it started (SIGTERM to the
+ * group, SIGKILL after a grace period, and SIGKILL to stragglers once the
+ * hook itself is gone). A hook that ends normally is left alone, including
+ * daemons it started.
+ */
+import type { HookOp, HookState } from "../config/resolved.ts";
+import { hookFailed, messageOf } from "./failure.ts";
+
+const _KILL_GRACE_MS = 5000;
+
+export interface HookExecutableRun {
+  readonly path: string;
+  readonly op: HookOp;
+  readonly state: HookState;
+  /** The complete environment of the process. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly verbosity: number;
+  /** Stops the hook; the failure is then `signal.reason`. */
+  readonly signal?: AbortSignal;
+  /** Seconds; the hook is stopped and fails with "timed out after Ns". */
+  readonly timeout?: number;
+}
+
+/** Resolves when the hook exits 0; otherwise throws HookError (or the signal's reason when interrupted). */
+export async function runHookExecutable(run: HookExecutableRun): Promise<void> {
+  const who = { hook: run.path, label: run.path };
+  const { signal } = run;
+  if (signal?.aborted) throw signal.reason;
+
+  let proc: Bun.Subprocess<"ignore", number | "ignore", number | "ignore">;
+  try {
+    proc = Bun.spawn([run.path, run.op, run.state], {
+      env: run.env as Record<string, string>,
+      stdin: "ignore",
+      stdout: run.verbosity >= 3 ? 2 : "ignore",
+      stderr: run.verbosity >= 1 ? 2 : "ignore",
+      detached: true,
+    });
+  } catch (e) {
+    throw hookFailed(who, run.op, run.state, `could not be started: ${messageOf(e)}`, { cause: e });
+  }
+
+  let stoppedBy: "timeout" | "signal" | undefined;
+  let grace: Timer | undefined;
+  const stop = (why: "timeout" | "signal") => {
+    if (stoppedBy) return;
+    stoppedBy = why;
+    _killGroup(proc.pid, "SIGTERM");
+    grace = setTimeout(() => _killGroup(proc.pid, "SIGKILL"), _KILL_GRACE_MS);
+  };
+  const onAbort = () => stop("signal");
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const timer = run.timeout !== undefined ? setTimeout(() => stop("timeout"), run.timeout * 1000) : undefined;
+  try {
+    await proc.exited;
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(grace);
+    signal?.removeEventListener("abort", onAbort);
+    if (stoppedBy) _killGroup(proc.pid, "SIGKILL");
+  }
+
+  if (stoppedBy === "signal") throw signal!.reason;
+  if (stoppedBy === "timeout") throw hookFailed(who, run.op, run.state, `timed out after ${run.timeout}s`);
+  if (proc.signalCode) {
+    throw hookFailed(who, run.op, run.state, `killed by ${proc.signalCode}`, { exitStatus: null });
+  }
+  if (proc.exitCode !== 0) {
+    throw hookFailed(who, run.op, run.state, `exit code ${proc.exitCode}`, { exitStatus: proc.exitCode });
+  }
+}
+
+function _killGroup(pgid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    // ESRCH: the group is gone already.
+  }
+}

@@ -1,3 +1,4 @@
+import { callerFile, stampSource } from "./source.ts";
 import type { BackupTask, BootReport, ExecDef, Hooks, PalhmConfig, RoutineTask } from "./types.ts";
 
 type ExecIdsOf<I> = I extends readonly (infer C)[] ? (C extends PalhmConfig<infer X, string> ? X : never) : never;
@@ -30,5 +31,7 @@ export function defineConfig<
   const G extends string = never,
   const I extends readonly PalhmConfig[] = readonly [],
 >(config: UserConfig<X, T, G, I>): PalhmConfig<X | ExecIdsOf<I>, T | TaskIdsOf<I>> {
+  // Remember the defining file, for merge errors that name both sources of a duplicate id.
+  if (typeof config === "object" && config !== null) stampSource(config, callerFile());
   return config as PalhmConfig<X | ExecIdsOf<I>, T | TaskIdsOf<I>>;
 }

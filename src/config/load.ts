@@ -1,6 +1,18 @@
-// OWNED BY THE CONFIG WORK (issue 2): replaced by the real loader.
-import type { ResolvedConfig } from "./resolved.ts";
+/**
+ * loadConfig(): find the config file, read it (TS/JS module or PALHM
+ * JSON/JSONC) with everything it includes, and resolve it. Every problem is
+ * a ConfigError (exit 2) naming the file, and the path inside it.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, resolve as resolvePath } from "node:path";
 import { ConfigError } from "../errors.ts";
+import type { ResolvedConfig } from "./resolved.ts";
+import { resolveConfig } from "./resolve.ts";
+import { parseJsonc } from "./jsonc.ts";
+import { translatePalhmJson } from "./palhm-json.ts";
+import { registerPalhmModule } from "./plugin.ts";
+import { sourceOf } from "./source.ts";
 
 export interface LoadOptions {
   /** -f/--config FILE */
@@ -13,6 +25,133 @@ export interface LoadOptions {
   verbosity?: (configured: number) => number;
 }
 
-export async function loadConfig(_options: LoadOptions = {}): Promise<ResolvedConfig> {
-  throw new ConfigError("config loading is not implemented yet");
+/** What a config function receives: `export default (ctx) => defineConfig({...})`. */
+export interface ConfigContext {
+  readonly env: Record<string, string | undefined>;
+  readonly hostname: string;
+}
+
+export const SYSTEM_CONFIG = "/etc/palhm/palhm.config.ts";
+
+/** The config file to load: -f, then $PALHM_CONFIG, then ./palhm.config.ts, then /etc/palhm/palhm.config.ts. */
+export function locateConfig(options: LoadOptions = {}): string {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const given = options.file ?? env.PALHM_CONFIG;
+  const how = options.file !== undefined ? "-f" : "$PALHM_CONFIG";
+  if (given !== undefined && given !== "") {
+    const file = resolvePath(cwd, given);
+    if (!existsSync(file)) throw new ConfigError(`config file not found (given by ${how})`, undefined, file);
+    return file;
+  }
+  const local = resolvePath(cwd, "palhm.config.ts");
+  if (existsSync(local)) return local;
+  if (existsSync(SYSTEM_CONFIG)) return SYSTEM_CONFIG;
+  throw new ConfigError(`no config file: give one with -f FILE or $PALHM_CONFIG, or create ${local} or ${SYSTEM_CONFIG}`);
+}
+
+function _withSource(e: unknown, source: string): unknown {
+  return e instanceof ConfigError && e.source === undefined ? new ConfigError(e.message, undefined, source) : e;
+}
+
+const _isJson = (file: string) => /\.jsonc?$/i.test(file);
+
+/** A TS/JS module's default export: an object, a promise of one, or a function of the context. */
+async function _importModule(file: string, ctx: ConfigContext): Promise<unknown> {
+  registerPalhmModule();
+  let mod: { default?: unknown };
+  try {
+    mod = await import(file);
+  } catch (e) {
+    throw _importError(e, file);
+  }
+  if (!("default" in mod) || mod.default === undefined) {
+    throw new ConfigError("has no default export (export default defineConfig({...}))", undefined, file);
+  }
+  return _evaluate(mod.default, ctx, file);
+}
+
+async function _evaluate(value: unknown, ctx: ConfigContext, where: string): Promise<unknown> {
+  try {
+    const v = typeof value === "function" ? await value(ctx) : await value;
+    return v;
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`evaluating the config failed: ${(e as Error)?.message ?? String(e)}`, undefined, where);
+  }
+}
+
+function _importError(e: unknown, file: string): ConfigError {
+  const err = e as { message?: string; position?: { line?: number; column?: number; file?: string } | null; errors?: unknown[] };
+  const first = (err.errors?.[0] ?? err) as typeof err;
+  const pos = first.position;
+  const where = pos?.line ? `${pos.file ?? file}:${pos.line}:${pos.column ?? 0}` : file;
+  const message = (first.message ?? String(e)).split("\n")[0];
+  if (pos?.line) return new ConfigError(`cannot load the config: ${message}`, undefined, where);
+  return new ConfigError(`cannot load the config: ${message}`, undefined, file);
+}
+
+interface _Unit {
+  source: string;
+  config: unknown;
+}
+
+/** A JSON/JSONC file: its translated config, and its includes resolved against its directory. */
+function _readJson(file: string): { config: unknown; includes: { entry: unknown; source: string }[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`cannot read the config: ${(e as Error).message}`, undefined, file);
+  }
+  let translated: ReturnType<typeof translatePalhmJson>;
+  try {
+    translated = translatePalhmJson(parseJsonc(text, file));
+  } catch (e) {
+    throw _withSource(e, file);
+  }
+  const includes = translated.include.map((p, i) => {
+    const f = resolvePath(dirname(file), p);
+    if (!existsSync(f)) throw new ConfigError(`included file not found: ${f}`, `include[${i}]`, file);
+    return { entry: f as unknown, source: f };
+  });
+  return { config: translated.config, includes };
+}
+
+/** A TS/JS config (a file, or an included config object): its value, and its includes. */
+async function _readModule(entry: unknown, source: string, ctx: ConfigContext) {
+  const config = typeof entry === "string" ? await _importModule(entry, ctx) : await _evaluate(entry, ctx, source);
+  const inc = (config as { include?: unknown } | null)?.include;
+  if (inc !== undefined && !Array.isArray(inc)) throw new ConfigError("expected a list of configs", "include", source);
+  const includes = ((inc as unknown[] | undefined) ?? []).map((c, i) => {
+    if (typeof c === "string") {
+      const f = resolvePath(dirname(source), c);
+      return { entry: f as unknown, source: f };
+    }
+    const named = c !== null && typeof c === "object" ? sourceOf(c) : undefined;
+    return { entry: c, source: named ?? `${source} include[${i}]` };
+  });
+  return { config, includes };
+}
+
+/** Reads a config and what it includes, depth first: included configs come before the config including them. */
+async function _collect(entry: unknown, source: string, ctx: ConfigContext, out: _Unit[], chain: string[], done: Set<string>) {
+  if (chain.includes(source)) throw new ConfigError(`include cycle: ${[...chain, source].join(" -> ")}`);
+  // The same config reached twice along different paths (a diamond) is merged once.
+  if (done.has(source)) return;
+  const { config, includes } =
+    typeof entry === "string" && _isJson(entry) ? _readJson(entry) : await _readModule(entry, source, ctx);
+  for (const inc of includes) await _collect(inc.entry, inc.source, ctx, out, [...chain, source], done);
+  done.add(source);
+  out.push({ source, config });
+}
+
+/** Loads, validates and resolves the config the options select. */
+export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedConfig> {
+  const env = options.env ?? process.env;
+  const file = locateConfig(options);
+  const ctx: ConfigContext = { env, hostname: hostname() };
+  const units: _Unit[] = [];
+  await _collect(file, file, ctx, units, [], new Set());
+  return resolveConfig(units, { env, ...(options.verbosity ? { verbosity: options.verbosity } : {}) });
 }

@@ -1,0 +1,54 @@
+/** Turning valibot issues into one-line config errors that start with the fault's path. */
+import type * as v from "valibot";
+import { ConfigError } from "../errors.ts";
+
+export type Path = readonly (string | number)[];
+
+const IDENT = /^[A-Za-z_$][\w$-]*$/;
+
+/** `["tasks", "backup", "objects", 2, "pipeline", 1]` → `tasks.backup.objects[2].pipeline[1]`. */
+export function formatPath(path: Path): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (IDENT.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(key)}]`;
+  }
+  return out;
+}
+
+function _show(x: unknown): string {
+  if (x === undefined) return "nothing";
+  if (typeof x === "function") return "a function";
+  if (Array.isArray(x)) return "an array";
+  if (x === null) return "null";
+  if (typeof x === "object") return "an object";
+  return JSON.stringify(x) ?? String(x);
+}
+
+function _issuePath(issue: v.BaseIssue<unknown>): (string | number)[] {
+  return (issue.path ?? []).map((p) => p.key as string | number);
+}
+
+/** One line for one issue: `PATH: what is wrong`. */
+export function describeIssue(issue: v.BaseIssue<unknown>, prefix: Path = []): { path: string; message: string } {
+  const path = [...prefix, ..._issuePath(issue)];
+  if (issue.type.endsWith("strict_object") && issue.expected === "never") {
+    const key = path.pop();
+    return { path: formatPath(path), message: `unknown key ${JSON.stringify(key)}` };
+  }
+  if (issue.input === undefined && issue.kind === "schema") {
+    return { path: formatPath(path), message: "is required" };
+  }
+  if (issue.kind === "schema" && issue.expected) {
+    return { path: formatPath(path), message: `expected ${issue.expected}, got ${_show(issue.input)}` };
+  }
+  return { path: formatPath(path), message: issue.message.replace(/^Invalid \w+: /, "") };
+}
+
+/** A ConfigError for the first issue (and how many more there are). */
+export function issuesError(issues: readonly v.BaseIssue<unknown>[], source?: string, prefix: Path = []): ConfigError {
+  const { path, message } = describeIssue(issues[0]!, prefix);
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+  return new ConfigError(message + more, path || undefined, source);
+}

@@ -1,0 +1,162 @@
+/** Backup tasks: object paths, the object group DAG, and backend parameters with defaults. */
+import { ConfigError } from "../errors.ts";
+import { MANIFEST_NAME, MARK_NAME } from "../backends/types.ts";
+import { parseLimit } from "../backup/decimal.ts";
+import type { ResolvedBackendParam, ResolvedBackupTask, ResolvedExec, ResolvedGroup, ResolvedHooks, ResolvedObject } from "./resolved.ts";
+import type { CheckedTask } from "./schema.ts";
+import { formatPath, type Path } from "./issues.ts";
+import { resolvePipeline } from "./resolve-exec.ts";
+import type { Backend } from "../backends/types.ts";
+
+type CheckedBackup = Extract<CheckedTask, { type: "backup" }>;
+type CheckedBackend = CheckedBackup["backend"];
+
+/** Why an object path would leave the copy or clash with palhm's own names; undefined when it is fine. */
+export function objectPathProblem(path: string): string | undefined {
+  if (path === "") return "an object path cannot be empty";
+  if (path.startsWith("/")) return "an object path must be relative to the copy (no leading /)";
+  const segments = path.split("/");
+  if (segments.some((s) => s === "")) return "an object path cannot have empty segments (// or a trailing /)";
+  if (segments.some((s) => s === "." || s === "..")) return 'an object path cannot have "." or ".." segments';
+  if (segments[0]!.startsWith(".palhm-")) {
+    return `names starting with ".palhm-" are reserved (${MARK_NAME}, ${MANIFEST_NAME})`;
+  }
+  if (path.includes("\0")) return "an object path cannot contain NUL";
+  return undefined;
+}
+
+function _limit(v: number | string | undefined, path: Path, source?: string) {
+  try {
+    return parseLimit(v);
+  } catch (e) {
+    throw new ConfigError((e as Error).message, formatPath(path), source);
+  }
+}
+
+function _mode(v: string | undefined, fallback: string, path: Path, source?: string): number {
+  const text = v ?? fallback;
+  if (!/^[0-7]{1,4}$/.test(text)) throw new ConfigError(`"${text}" is not an octal mode (e.g. "750")`, formatPath(path), source);
+  return parseInt(text, 8);
+}
+
+export function resolveBackend(b: CheckedBackend, path: Path, source?: string): ResolvedBackendParam {
+  const limits = () => ({
+    nbCopyLimit: _limit(b.type === "null" ? undefined : b.nbCopyLimit, [...path, "nbCopyLimit"], source),
+    rootSizeLimit: _limit(b.type === "null" ? undefined : b.rootSizeLimit, [...path, "rootSizeLimit"], source),
+  });
+  switch (b.type) {
+    case "null":
+      return { type: "null" };
+    case "localfs":
+      if (b.root === "") throw new ConfigError("root cannot be empty", formatPath([...path, "root"]), source);
+      return {
+        type: "localfs",
+        root: b.root,
+        dmode: _mode(b.dmode, "750", [...path, "dmode"], source),
+        fmode: _mode(b.fmode, "640", [...path, "fmode"], source),
+        ...limits(),
+      };
+    case "aws-s3":
+      if (b.bucket === "") throw new ConfigError("bucket cannot be empty", formatPath([...path, "bucket"]), source);
+      return {
+        type: "aws-s3",
+        bucket: b.bucket,
+        root: b.root.replace(/^\/+|\/+$/g, ""),
+        profile: b.profile ?? "default",
+        ...(b.region === undefined ? {} : { region: b.region }),
+        ...(b.endpoint === undefined ? {} : { endpoint: b.endpoint }),
+        ...(b.sinkStorageClass === undefined ? {} : { sinkStorageClass: b.sinkStorageClass }),
+        ...(b.rotStorageClass === undefined ? {} : { rotStorageClass: b.rotStorageClass }),
+        ...limits(),
+      };
+    case "custom":
+      return { type: "custom", impl: b.impl as Backend, ...limits() };
+  }
+}
+
+/** Finds a dependency cycle among groups; returns it as `a -> b -> a`, or undefined. */
+export function findCycle(edges: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    if (state.get(node) === "done") return undefined;
+    if (state.get(node) === "visiting") return [...stack.slice(stack.indexOf(node)), node];
+    state.set(node, "visiting");
+    stack.push(node);
+    for (const next of edges.get(node) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(node, "done");
+    return undefined;
+  };
+  for (const node of edges.keys()) {
+    const cycle = visit(node);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+function _groups(task: CheckedBackup, path: Path, source?: string): ResolvedGroup[] {
+  const groups = new Map<string, ResolvedGroup>();
+  (task.objectGroups ?? []).forEach((g, i) => {
+    const at = [...path, "objectGroups", i];
+    if (groups.has(g.id)) throw new ConfigError(`group "${g.id}" is defined twice`, formatPath([...at, "id"]), source);
+    groups.set(g.id, { id: g.id, depends: [...new Set(g.depends ?? [])] });
+  });
+  if (!groups.has("default")) groups.set("default", { id: "default", depends: [] });
+  const known = () => [...groups.keys()].join(", ");
+  (task.objectGroups ?? []).forEach((g, i) => {
+    (g.depends ?? []).forEach((d, j) => {
+      const at = formatPath([...path, "objectGroups", i, "depends", j]);
+      if (d === g.id) throw new ConfigError(`group "${g.id}" depends on itself`, at, source);
+      if (!groups.has(d)) throw new ConfigError(`unknown group "${d}" (known: ${known()})`, at, source);
+    });
+  });
+  const cycle = findCycle(new Map([...groups.values()].map((g) => [g.id, g.depends])));
+  if (cycle) throw new ConfigError(`group dependency cycle: ${cycle.join(" -> ")}`, formatPath([...path, "objectGroups"]), source);
+  return [...groups.values()];
+}
+
+export function resolveBackupTask(
+  id: string,
+  task: CheckedBackup,
+  execs: ReadonlyMap<string, ResolvedExec>,
+  hooks: ResolvedHooks,
+  source?: string,
+): ResolvedBackupTask {
+  const path: Path = ["tasks", id];
+  const groups = _groups(task, path, source);
+  const seen = new Map<string, number>();
+  const objects = task.objects.map((o, i): ResolvedObject => {
+    const at: Path = [...path, "objects", i];
+    const problem = objectPathProblem(o.path);
+    if (problem) throw new ConfigError(`${problem}: "${o.path}"`, formatPath([...at, "path"]), source);
+    const first = seen.get(o.path);
+    if (first !== undefined) {
+      throw new ConfigError(`path "${o.path}" is also used by objects[${first}]`, formatPath([...at, "path"]), source);
+    }
+    seen.set(o.path, i);
+    const group = o.group ?? "default";
+    if (!groups.some((g) => g.id === group)) {
+      const known = groups.map((g) => g.id).join(", ");
+      throw new ConfigError(`unknown group "${group}" (known: ${known})`, formatPath([...at, "group"]), source);
+    }
+    const allocSize = o.allocSize === undefined ? undefined : _allocSize(o.allocSize, [...at, "allocSize"], source);
+    return {
+      path: o.path,
+      pipeline: resolvePipeline(o.pipeline, execs, [...at, "pipeline"], source),
+      ...(allocSize === undefined ? {} : { allocSize }),
+      group,
+      ...(o.restore ? { restore: resolvePipeline(o.restore, execs, [...at, "restore"], source) } : {}),
+    };
+  });
+  return { type: "backup", id, backend: resolveBackend(task.backend, [...path, "backend"], source), groups, objects, hooks };
+}
+
+function _allocSize(v: number | string, path: Path, source?: string): bigint {
+  const n = _limit(v, path, source);
+  if (n === null) throw new ConfigError(`"${v}" is not a size in bytes`, formatPath(path), source);
+  return n;
+}

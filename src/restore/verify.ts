@@ -3,8 +3,10 @@
  * SHA-256 of what is stored, objects the manifest names but the copy lacks,
  * and objects the copy holds but the manifest does not name.
  */
-import type { CopyReader, CopyState } from "../backends/types.ts";
+import type { Backend, CopyReader, CopyState } from "../backends/types.ts";
+import { UsageError } from "../errors.ts";
 import { digestStream, mismatch } from "./hash-stream.ts";
+import { pickCopy } from "./select.ts";
 
 export type ObjectStatus = "ok" | "corrupt" | "missing" | "extra";
 
@@ -66,4 +68,31 @@ export function describeProblems(v: CopyVerdict): string[] {
         return [];
     }
   });
+}
+
+/**
+ * The copies `palhm verify` checks: the latest complete one (default), the
+ * named one, or all of them (incomplete and legacy ones are reported as not
+ * verifiable, they do not fail the run).
+ */
+export async function verifyTask(
+  taskId: string,
+  backend: Backend,
+  options: { copy?: string; all?: boolean; signal?: AbortSignal },
+): Promise<CopyVerdict[]> {
+  if (options.copy !== undefined && options.all) throw new UsageError("--copy and --all cannot be used together");
+  const copies = await backend.listCopies();
+  const chosen = options.all ? copies : [pickCopy(taskId, copies, options.copy)];
+  const verdicts: CopyVerdict[] = [];
+  for (const info of chosen) verdicts.push(await verifyCopy(await backend.openCopy(info.prefix), options.signal));
+  return verdicts;
+}
+
+/** One line per copy: `PREFIX  ok  3 objects`, `PREFIX  FAILED  ...`, `PREFIX  legacy  not verifiable (no manifest)`. */
+export function formatVerdict(v: CopyVerdict): string {
+  if (!v.verified) return `${v.prefix}  ${v.state}  not verifiable (${v.state === "legacy" ? "no manifest" : "being written, or its run died"})`;
+  const n = v.objects.filter((o) => o.status !== "extra").length;
+  if (v.ok) return `${v.prefix}  ok  ${n} object${n === 1 ? "" : "s"} match the manifest`;
+  const bad = v.objects.filter((o) => o.status !== "ok").map((o) => `${o.path} ${o.status}`);
+  return `${v.prefix}  FAILED  ${bad.join(", ")}`;
 }

@@ -1,0 +1,208 @@
+/**
+ * `palhm restore`: one copy, chosen and checked, brought back either through
+ * each object's `restore` pipeline or as files under `--to DIR`.
+ *
+ *   pre → fetch and verify every object → inspect → apply → post
+ *
+ * Nothing is applied before every selected object has been verified against
+ * the manifest (size and SHA-256). A local copy is verified by a read pass
+ * and then streamed into the pipeline (hashed again on the way, so a file
+ * changed in between is caught); a remote one is downloaded into a stage,
+ * verified, and the verified file is handed to the pipeline as its stdin.
+ * With `--to`, files are written into a stage inside DIR, verified, and
+ * renamed into place after `inspect`; any failure removes the stage.
+ */
+import { open } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import type { Backend, CopyReader } from "../backends/types.ts";
+import type { ManifestObject } from "../backup/manifest.ts";
+import type { ResolvedBackupTask, ResolvedObject } from "../config/resolved.ts";
+import { VerifyError } from "../errors.ts";
+import { runPipeline } from "../exec/pipeline.ts";
+import { HookRunner } from "../hooks/runner.ts";
+import { runOperation } from "../hooks/operation.ts";
+import type { RunContext } from "../run/context.ts";
+import { assertMatches, DigestBuilder, digestStream, mismatch, type Digest } from "./hash-stream.ts";
+import { existingTargets, placeFiles, refuseOverwrite } from "./place.ts";
+import { applyOrder, pickCopy, pickPaths, restorePipelines } from "./select.ts";
+import { checkObjectPath, Stage } from "./stage.ts";
+
+export interface RestoreOptions {
+  /** Prefix of the copy; default the latest complete one. */
+  readonly copy?: string;
+  /** Object paths to restore; default all of the copy's. */
+  readonly objects?: readonly string[];
+  /** Write the objects as files under this directory instead of running restore pipelines. */
+  readonly to?: string;
+  /** With `to`: replace existing files. */
+  readonly force?: boolean;
+  /** Where remote objects are staged before they are fed to a pipeline. @default $TMPDIR */
+  readonly staging?: string;
+}
+
+export interface RestoreResult {
+  readonly task: string;
+  readonly prefix: string;
+  readonly location: string;
+  /** false for a legacy copy (no manifest). */
+  readonly verified: boolean;
+  readonly to?: string;
+  readonly objects: readonly { path: string; size: number; sha256: string }[];
+}
+
+interface _Plan {
+  readonly copy: CopyReader;
+  readonly paths: readonly string[];
+  /** Manifest entries by path; empty for a legacy copy. */
+  readonly expected: ReadonlyMap<string, ManifestObject>;
+  readonly verified: boolean;
+}
+
+/** Chooses the copy and objects, and refuses bad requests, before any hook runs. */
+async function _plan(ctx: RunContext, task: ResolvedBackupTask, backend: Backend, options: RestoreOptions): Promise<_Plan> {
+  const info = pickCopy(task.id, await backend.listCopies(), options.copy);
+  const copy = await backend.openCopy(info.prefix);
+  const manifest = info.state === "complete" ? await copy.manifest() : null;
+  if (info.state === "complete" && !manifest) throw new VerifyError(`copy ${info.prefix} of task ${task.id} has no readable manifest`);
+  if (!manifest) ctx.log.warn(`copy ${info.prefix} is a legacy copy (no manifest): its objects cannot be verified`);
+  const available = manifest ? manifest.objects.map((o) => o.path) : (await copy.objects()).map((o) => o.path);
+  const paths = applyOrder(task, pickPaths(info.prefix, available, options.objects ?? []));
+  paths.forEach(checkObjectPath);
+  const expected = new Map((manifest?.objects ?? []).map((o) => [o.path, o]));
+  return { copy, paths, expected, verified: manifest !== null };
+}
+
+export async function runRestore(
+  ctx: RunContext,
+  task: ResolvedBackupTask,
+  backend: Backend,
+  options: RestoreOptions = {},
+): Promise<RestoreResult> {
+  const plan = await _plan(ctx, task, backend, options);
+  const pipelines = options.to === undefined ? restorePipelines(task, plan.paths) : null;
+  if (options.to !== undefined && !options.force) refuseOverwrite(options.to, await existingTargets(options.to, plan.paths));
+
+  const runner = new HookRunner({
+    op: "restore",
+    taskId: task.id,
+    global: ctx.config.hooks,
+    task: task.hooks,
+    hooksDir: ctx.config.hooksDir,
+    log: ctx.log,
+    verbosity: ctx.verbosity,
+    signal: ctx.signal,
+  });
+  await runner.prepare();
+  const digests = new Map<string, Digest>();
+  await runOperation(runner, { prefix: plan.copy.prefix, location: plan.copy.location }, async (inspect) => {
+    if (pipelines) await _throughPipelines(ctx, backend, plan, pipelines, options, inspect, digests);
+    else await _toDirectory(ctx, plan, options.to!, options.force === true, inspect, digests);
+  });
+  return {
+    task: task.id,
+    prefix: plan.copy.prefix,
+    location: plan.copy.location,
+    verified: plan.verified,
+    ...(options.to !== undefined ? { to: options.to } : {}),
+    objects: plan.paths.map((path) => ({ path, ...digests.get(path)! })),
+  };
+}
+
+async function _toDirectory(
+  ctx: RunContext,
+  plan: _Plan,
+  dir: string,
+  force: boolean,
+  inspect: () => Promise<void>,
+  digests: Map<string, Digest>,
+): Promise<void> {
+  const stage = await Stage.create(dir);
+  try {
+    for (const path of plan.paths) {
+      ctx.log.debug(`fetching ${path}`);
+      digests.set(path, await stage.fetch(plan.copy, path, plan.expected.get(path) ?? null, ctx.signal));
+    }
+    await inspect();
+    ctx.signal.throwIfAborted();
+    await placeFiles(stage, dir, plan.paths, force);
+  } finally {
+    await stage.discard();
+  }
+}
+
+async function _throughPipelines(
+  ctx: RunContext,
+  backend: Backend,
+  plan: _Plan,
+  pipelines: ReadonlyMap<string, ResolvedObject>,
+  options: RestoreOptions,
+  inspect: () => Promise<void>,
+  digests: Map<string, Digest>,
+): Promise<void> {
+  // A local copy is cheap to read twice; anything else is read once, into the stage.
+  const direct = backend.type === "localfs" || !plan.verified;
+  const stage = direct ? null : await Stage.create(options.staging ?? tmpdir());
+  try {
+    for (const path of plan.paths) {
+      const expected = plan.expected.get(path);
+      if (stage) {
+        ctx.log.debug(`fetching ${path}`);
+        digests.set(path, await stage.fetch(plan.copy, path, expected ?? null, ctx.signal));
+      } else if (expected) {
+        ctx.log.debug(`verifying ${path}`);
+        const digest = await digestStream(await plan.copy.read(path), { signal: ctx.signal });
+        assertMatches(plan.copy.prefix, expected, digest);
+        digests.set(path, digest);
+      }
+    }
+    await inspect();
+    for (const path of plan.paths) {
+      ctx.signal.throwIfAborted();
+      const object = pipelines.get(path)!;
+      ctx.log.info(`restoring ${path}`);
+      if (stage) await _feedFile(ctx, object, stage.pathOf(path));
+      else digests.set(path, await _feedStream(ctx, plan, object, path));
+    }
+  } finally {
+    await stage?.discard();
+  }
+}
+
+function _pipelineOptions(ctx: RunContext, object: ResolvedObject) {
+  const last = object.restore!.at(-1)!;
+  return {
+    signal: ctx.signal,
+    verbosity: ctx.verbosity,
+    label: `restore of object "${object.path}"`,
+    objectPath: object.path,
+    stdout: ctx.verbosity >= last.vlStdout ? ("inherit" as const) : ("ignore" as const),
+  };
+}
+
+/** Hands the staged file to the pipeline as its stdin: the bytes go from the kernel to the child. */
+async function _feedFile(ctx: RunContext, object: ResolvedObject, file: string): Promise<void> {
+  const fh = await open(file, "r");
+  try {
+    await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: fh.fd });
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Streams the object from the backend into the pipeline, hashing it again on the way. */
+async function _feedStream(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string): Promise<Digest> {
+  const d = new DigestBuilder();
+  const hashing = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      d.update(chunk);
+      controller.enqueue(chunk);
+    },
+  });
+  const source = (await plan.copy.read(path)).pipeThrough(hashing);
+  await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: source });
+  const digest = d.digest();
+  const expected = plan.expected.get(path);
+  const why = expected && mismatch(expected, digest);
+  if (why) throw new VerifyError(`object ${path} of copy ${plan.copy.prefix} changed while it was being restored (${why}); nothing more is applied`);
+  return digest;
+}

@@ -6,29 +6,9 @@
  * kernel: `a | b` as a shell would do it.
  */
 import { closeSync } from "node:fs";
+import { libc } from "./libc.ts";
 
 const O_CLOEXEC = 0o2000000;
-
-let _pipe2: ((fds: Int32Array) => number) | undefined;
-
-async function _load(): Promise<(fds: Int32Array) => number> {
-  if (_pipe2) return _pipe2;
-  const { dlopen, FFIType, ptr } = await import("bun:ffi");
-  let lib;
-  let lastError: unknown;
-  for (const name of ["libc.so.6", "libc.so", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1"]) {
-    try {
-      lib = dlopen(name, { pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 } });
-      break;
-    } catch (e) {
-      lastError = e;
-    }
-  }
-  if (!lib) throw new Error(`cannot load pipe2(2) from the C library: ${(lastError as Error)?.message}`);
-  const pipe2 = lib.symbols.pipe2;
-  _pipe2 = (fds) => pipe2(ptr(fds), O_CLOEXEC) as number;
-  return _pipe2;
-}
 
 /**
  * A new pipe as `[readFd, writeFd]`. Both ends are close-on-exec, so a child
@@ -37,9 +17,9 @@ async function _load(): Promise<(fds: Int32Array) => number> {
  * from seeing end-of-file.
  */
 export async function openPipe(): Promise<[read: number, write: number]> {
-  const pipe2 = await _load();
+  const { pipe2 } = await libc();
   const fds = new Int32Array(2);
-  if (pipe2(fds) !== 0) throw new Error("pipe2(2) failed (out of file descriptors?)");
+  if (pipe2(fds, O_CLOEXEC) !== 0) throw new Error("pipe2(2) failed (out of file descriptors?)");
   return [fds[0]!, fds[1]!];
 }
 

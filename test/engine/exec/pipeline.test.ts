@@ -105,8 +105,7 @@ describe("pipeline", () => {
         }
       },
     });
-    expect(run).rejects.toBe(reason);
-    await run.catch(() => {});
+    await expect(run).rejects.toBe(reason);
     expect(pids).toHaveLength(2);
     for (const pid of pids) expect(isGone(pid)).toBe(true);
   });
@@ -121,8 +120,7 @@ describe("pipeline", () => {
         throw boom;
       },
     });
-    expect(run).rejects.toBe(boom);
-    await run.catch(() => {});
+    await expect(run).rejects.toBe(boom);
     expect(isGone(pid)).toBe(true);
   });
 

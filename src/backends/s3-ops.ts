@@ -1,0 +1,204 @@
+/**
+ * Bucket-wide S3 operations the backend is built from: paginated listing,
+ * batched deletion, sweeping unfinished multipart uploads, and moving an
+ * object to another storage class (multipart copy above 5 GiB).
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  UploadPartCopyCommand,
+  type S3Client,
+  type StorageClass,
+} from "@aws-sdk/client-s3";
+import { isUnsupported, s3Error } from "./s3-errors.ts";
+import { planCopyParts, S3_LIMITS } from "./s3-plan.ts";
+import type { Logger } from "../log.ts";
+
+export interface Bucket {
+  readonly client: S3Client;
+  readonly name: string;
+}
+
+export interface ListedObject {
+  readonly key: string;
+  readonly size: bigint;
+}
+
+/** Every object whose key starts with `prefix`, page by page (`pageSize` keys per ListObjectsV2 request). */
+export async function* listObjects(b: Bucket, prefix: string, pageSize?: number): AsyncGenerator<ListedObject> {
+  let token: string | undefined;
+  do {
+    let page;
+    try {
+      page = await b.client.send(
+        new ListObjectsV2Command({ Bucket: b.name, Prefix: prefix, ContinuationToken: token, MaxKeys: pageSize }),
+      );
+    } catch (e) {
+      throw s3Error(e, "ListObjectsV2", b.name, prefix);
+    }
+    for (const o of page.Contents ?? []) {
+      if (o.Key !== undefined) yield { key: o.Key, size: BigInt(o.Size ?? 0) };
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+/** True if at least one object's key starts with `prefix`. */
+export async function anyObject(b: Bucket, prefix: string): Promise<boolean> {
+  try {
+    const r = await b.client.send(new ListObjectsV2Command({ Bucket: b.name, Prefix: prefix, MaxKeys: 1 }));
+    return (r.Contents?.length ?? 0) > 0;
+  } catch (e) {
+    throw s3Error(e, "ListObjectsV2", b.name, prefix);
+  }
+}
+
+/** Deletes keys with DeleteObjects, `batch` (at most 1,000) keys per request; any per-key error fails the call. */
+export async function deleteKeys(b: Bucket, keys: readonly string[], batch = 1000): Promise<void> {
+  const size = Math.max(1, Math.min(1000, batch));
+  for (let i = 0; i < keys.length; i += size) {
+    const chunk = keys.slice(i, i + size);
+    let r;
+    try {
+      r = await b.client.send(
+        new DeleteObjectsCommand({
+          Bucket: b.name,
+          Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+    } catch (e) {
+      throw s3Error(e, "DeleteObjects", b.name, chunk[0]);
+    }
+    const failed = r.Errors ?? [];
+    if (failed.length) {
+      const first = failed[0]!;
+      const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : "";
+      throw s3Error(
+        Object.assign(new Error(first.Message ?? "not deleted"), { name: first.Code ?? "DeleteError" }),
+        "DeleteObjects",
+        b.name,
+        `${first.Key}${more}`,
+      );
+    }
+  }
+}
+
+/**
+ * Aborts every unfinished multipart upload under `prefix`. Returns how many
+ * were aborted, or null when the store has no ListMultipartUploads (s3rver).
+ */
+export async function abortUploads(b: Bucket, prefix: string): Promise<number | null> {
+  let count = 0;
+  let keyMarker: string | undefined;
+  let idMarker: string | undefined;
+  for (;;) {
+    let page;
+    try {
+      page = await b.client.send(
+        new ListMultipartUploadsCommand({ Bucket: b.name, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: idMarker }),
+      );
+    } catch (e) {
+      if (isUnsupported(e)) return null;
+      throw s3Error(e, "ListMultipartUploads", b.name, prefix);
+    }
+    for (const u of page.Uploads ?? []) {
+      if (!u.Key || !u.UploadId) continue;
+      await abortUpload(b, u.Key, u.UploadId);
+      count++;
+    }
+    if (!page.IsTruncated) return count;
+    keyMarker = page.NextKeyMarker;
+    idMarker = page.NextUploadIdMarker;
+  }
+}
+
+export async function abortUpload(b: Bucket, key: string, uploadId: string): Promise<void> {
+  try {
+    await b.client.send(new AbortMultipartUploadCommand({ Bucket: b.name, Key: key, UploadId: uploadId }));
+  } catch (e) {
+    if (e && (e as { name?: string }).name === "NoSuchUpload") return;
+    throw s3Error(e, "AbortMultipartUpload", b.name, key);
+  }
+}
+
+/** CopySource header value: bucket and key, URL-encoded except for the slashes. */
+function _copySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/**
+ * Moves an object to another storage class in place: one CopyObject up to
+ * `maxCopy` bytes (S3: 5 GiB), else a multipart copy of ranges.
+ */
+export async function changeStorageClass(
+  b: Bucket,
+  key: string,
+  size: number,
+  storageClass: string,
+  opts: { maxCopy?: number; maxCopyPart?: number; minPart?: number } = {},
+): Promise<void> {
+  const cls = storageClass as StorageClass;
+  const source = _copySource(b.name, key);
+  if (size <= (opts.maxCopy ?? S3_LIMITS.maxCopy)) {
+    try {
+      await b.client.send(
+        new CopyObjectCommand({ Bucket: b.name, Key: key, CopySource: source, MetadataDirective: "COPY", StorageClass: cls }),
+      );
+    } catch (e) {
+      throw s3Error(e, `CopyObject to ${storageClass}`, b.name, key);
+    }
+    return;
+  }
+  const ranges = planCopyParts(size, { maxCopyPart: opts.maxCopyPart, minPart: opts.minPart });
+  let uploadId: string | undefined;
+  try {
+    const created = await b.client.send(new CreateMultipartUploadCommand({ Bucket: b.name, Key: key, StorageClass: cls }));
+    uploadId = created.UploadId!;
+    const parts = [];
+    for (const [i, r] of ranges.entries()) {
+      const out = await b.client.send(
+        new UploadPartCopyCommand({
+          Bucket: b.name,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: i + 1,
+          CopySource: source,
+          CopySourceRange: `bytes=${r.first}-${r.last}`,
+        }),
+      );
+      parts.push({ PartNumber: i + 1, ETag: out.CopyPartResult?.ETag ?? "" });
+    }
+    await b.client.send(
+      new CompleteMultipartUploadCommand({ Bucket: b.name, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+    );
+  } catch (e) {
+    if (uploadId) await abortUpload(b, key, uploadId).catch(() => {});
+    throw s3Error(e, `multipart copy to ${storageClass}`, b.name, key);
+  }
+}
+
+/** Deletes every object under a key prefix (batched) and aborts the unfinished multipart uploads under it. */
+export async function removeUnder(
+  b: Bucket,
+  prefix: string,
+  deleteBatch: number | undefined,
+  pageSize: number | undefined,
+  log: Logger,
+): Promise<void> {
+  const keys: string[] = [];
+  for await (const o of listObjects(b, prefix, pageSize)) keys.push(o.key);
+  await deleteKeys(b, keys, deleteBatch);
+  await sweepUploads(b, prefix, log);
+}
+
+/** Aborts the unfinished multipart uploads under a prefix, saying so. */
+export async function sweepUploads(b: Bucket, prefix: string, log: Logger): Promise<void> {
+  const aborted = await abortUploads(b, prefix);
+  if (aborted === null) log.debug(`s3://${b.name}/${prefix}: the store cannot list multipart uploads; none swept`);
+  else if (aborted) log.info(`s3://${b.name}/${prefix}: aborted ${aborted} unfinished multipart upload(s)`);
+}

@@ -1,0 +1,210 @@
+/**
+ * The S3 Sink: one object streamed into a multipart upload, part by part,
+ * with no temporary file. Parts grow as planned by s3-plan.ts; while parts
+ * are uploading, `write` makes the producer wait once the memory budget of
+ * the plan is used. An object smaller than one part is a single PutObject.
+ *
+ * A multipart upload is written here rather than with lib-storage's Upload
+ * because Upload uses one fixed part size, so a stream longer than
+ * 10,000 × that size fails; growing parts is what lets a stream of unknown
+ * length reach S3's 5 TiB.
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+  type StorageClass,
+} from "@aws-sdk/client-s3";
+import type { Sink } from "./types.ts";
+import { partSizeAt, slotsFor, type PartPlan } from "./s3-plan.ts";
+import { isUnsupported, s3Error } from "./s3-errors.ts";
+
+export interface UploadTarget {
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly key: string;
+  readonly storageClass?: string;
+}
+
+/** Called when a multipart upload starts and when it is completed or aborted, so a rollback can abort it. */
+export interface UploadTracker {
+  started(key: string, uploadId: string): void;
+  ended(key: string, uploadId: string): void;
+}
+
+export class S3Sink implements Sink {
+  /** Bytes written so far. */
+  size = 0;
+  /** Parts sent (for tests and the benchmark). */
+  partCount = 0;
+  private buf: Uint8Array;
+  private fill = 0;
+  private uploadId: Promise<string> | null = null;
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly parts: { PartNumber: number; ETag: string }[] = [];
+  private readonly spare: Uint8Array[] = [];
+  private failure: unknown = null;
+  private done = false;
+
+  constructor(
+    private readonly target: UploadTarget,
+    private readonly plan: PartPlan,
+    private readonly tracker?: UploadTracker,
+  ) {
+    this.buf = new Uint8Array(partSizeAt(plan, 0));
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.done) throw new Error("write after close/abort");
+    let off = 0;
+    while (off < chunk.length) {
+      if (this.failure) throw this.failure;
+      const n = Math.min(chunk.length - off, this.buf.length - this.fill);
+      this.buf.set(chunk.subarray(off, off + n), this.fill);
+      this.fill += n;
+      off += n;
+      this.size += n;
+      if (this.fill === this.buf.length) await this.flushPart();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.done) throw new Error("sink already closed");
+    this.done = true;
+    const { client, bucket, key } = this.target;
+    if (!this.uploadId) {
+      const body = this.buf.subarray(0, this.fill);
+      try {
+        await client.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ...this.classParam() }),
+        );
+      } catch (e) {
+        throw s3Error(e, "PutObject", bucket, key);
+      }
+      return;
+    }
+    if (this.fill > 0) this.dispatch(this.buf.subarray(0, this.fill));
+    await this.settle();
+    const id = await this.uploadId.catch(() => null);
+    if (this.failure || !id) {
+      await this.abortUpload();
+      throw this.failure;
+    }
+    try {
+      await client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: id,
+          MultipartUpload: { Parts: this.parts.filter(Boolean) },
+        }),
+      );
+    } catch (e) {
+      this.failure = s3Error(e, "CompleteMultipartUpload", bucket, key);
+      await this.abortUpload();
+      throw this.failure;
+    }
+    this.tracker?.ended(key, id);
+  }
+
+  async abort(_reason?: unknown): Promise<void> {
+    this.done = true;
+    this.failure ??= new Error("aborted");
+    await this.settle();
+    await this.abortUpload();
+  }
+
+  private classParam(): { StorageClass?: StorageClass } {
+    return this.target.storageClass ? { StorageClass: this.target.storageClass as StorageClass } : {};
+  }
+
+  private async flushPart(): Promise<void> {
+    if (this.partCount >= this.plan.maxParts) {
+      const { bucket, key } = this.target;
+      throw (this.failure = s3Error(
+        new Error(`the stream exceeds ${this.partCount} parts (${this.size - this.fill} bytes uploaded)`),
+        "UploadPart",
+        bucket,
+        key,
+      ));
+    }
+    this.dispatch(this.buf);
+    const next = partSizeAt(this.plan, this.partCount);
+    const slots = slotsFor(this.plan, next);
+    while (this.inflight.size >= slots && !this.failure) await Promise.race(this.inflight);
+    this.buf = this.takeBuffer(next);
+    this.fill = 0;
+  }
+
+  private takeBuffer(size: number): Uint8Array {
+    const i = this.spare.findIndex((b) => b.length === size);
+    if (i >= 0) return this.spare.splice(i, 1)[0]!;
+    this.spare.length = 0; // parts grew: older buffers will not be reused
+    return new Uint8Array(size);
+  }
+
+  private dispatch(body: Uint8Array): void {
+    const { client, bucket, key } = this.target;
+    const partNumber = ++this.partCount;
+    this.uploadId ??= this.createUpload();
+    const created = this.uploadId;
+    const p = (async () => {
+      const id = await created;
+      try {
+        const r = await client.send(
+          new UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: id,
+            PartNumber: partNumber,
+            Body: body,
+            ContentLength: body.length,
+          }),
+        );
+        this.parts[partNumber - 1] = { PartNumber: partNumber, ETag: r.ETag ?? "" };
+      } catch (e) {
+        throw s3Error(e, `UploadPart ${partNumber}`, bucket, key);
+      }
+    })()
+      .catch((e) => {
+        this.failure ??= e;
+      })
+      .finally(() => {
+        this.inflight.delete(p);
+        if (body.byteOffset === 0 && body.length === body.buffer.byteLength) this.spare.push(body);
+      });
+    this.inflight.add(p);
+  }
+
+  private async createUpload(): Promise<string> {
+    const { client, bucket, key } = this.target;
+    try {
+      const r = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ...this.classParam() }));
+      if (!r.UploadId) throw new Error("no UploadId in the answer");
+      this.tracker?.started(key, r.UploadId);
+      return r.UploadId;
+    } catch (e) {
+      throw s3Error(e, "CreateMultipartUpload", bucket, key);
+    }
+  }
+
+  private async settle(): Promise<void> {
+    while (this.inflight.size) await Promise.all([...this.inflight]);
+  }
+
+  private async abortUpload(): Promise<void> {
+    const id = await this.uploadId?.catch(() => null);
+    if (!id) return;
+    const { client, bucket, key } = this.target;
+    try {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: id }));
+      this.tracker?.ended(key, id);
+    } catch (e) {
+      // Left tracked: the copy's rollback tries again and sweeps the prefix.
+      if (!isUnsupported(e)) throw s3Error(e, "AbortMultipartUpload", bucket, key);
+    }
+  }
+}

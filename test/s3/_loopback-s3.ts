@@ -1,0 +1,207 @@
+/**
+ * A loopback S3 server (Bun.serve on 127.0.0.1, ephemeral port) speaking
+ * S3's REST/XML, path-style, for the calls s3rver lacks: ListMultipartUploads,
+ * AbortMultipartUpload, CopyObject with a storage class, UploadPartCopy; plus
+ * the few others a copy needs (PutObject, multipart upload, ListObjectsV2,
+ * DeleteObjects, DeleteObject, GetObject). Objects live in memory.
+ *
+ * `fault` lets a test answer a request with an error (503 SlowDown, 403...)
+ * before the server handles it; `requests` records every call.
+ */
+export interface StoredObject {
+  data: Uint8Array;
+  storageClass: string;
+}
+
+export interface Upload {
+  key: string;
+  storageClass: string;
+  parts: Map<number, Uint8Array>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  key: string;
+  query: URLSearchParams;
+  headers: Headers;
+  /** DeleteObjects: how many keys the request named. */
+  deleteCount?: number;
+}
+
+export interface LoopbackS3 {
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly objects: Map<string, StoredObject>;
+  readonly uploads: Map<string, Upload>;
+  readonly requests: RecordedRequest[];
+  /** Answer with an error instead of handling the request, when it returns one. */
+  fault: ((r: RecordedRequest) => Response | undefined) | null;
+  stop(): Promise<void>;
+}
+
+const _esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const _xml = (body: string, status = 200) =>
+  new Response(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`, {
+    status,
+    headers: { "content-type": "application/xml" },
+  });
+
+export function s3ErrorResponse(status: number, code: string, message: string): Response {
+  return _xml(`<Error><Code>${code}</Code><Message>${_esc(message)}</Message><RequestId>loopback</RequestId></Error>`, status);
+}
+
+const _etag = (data: Uint8Array) => `"${new Bun.CryptoHasher("md5").update(data).digest("hex")}"`;
+
+export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
+  const objects = new Map<string, StoredObject>();
+  const uploads = new Map<string, Upload>();
+  const requests: RecordedRequest[] = [];
+  let nextId = 1;
+
+  const state: LoopbackS3 = {
+    endpoint: "",
+    bucket,
+    objects,
+    uploads,
+    requests,
+    fault: null,
+    async stop() {
+      await server.stop(true);
+    },
+  };
+
+  async function handle(req: Request, r: RecordedRequest): Promise<Response> {
+    const q = r.query;
+    const key = r.key;
+    const body = new Uint8Array(await req.arrayBuffer());
+    if (!key) {
+      if (req.method === "GET" && q.get("list-type") === "2") return listObjects(q);
+      if (req.method === "GET" && q.has("uploads")) return listUploads(q);
+      if (req.method === "POST" && q.has("delete")) return deleteObjects(new TextDecoder().decode(body), r);
+      return s3ErrorResponse(501, "NotImplemented", `bucket call ${req.method} ${q}`);
+    }
+    const copySource = r.headers.get("x-amz-copy-source");
+    const uploadId = q.get("uploadId");
+    if (req.method === "POST" && q.has("uploads")) {
+      const id = `upload-${nextId++}`;
+      uploads.set(id, { key, storageClass: r.headers.get("x-amz-storage-class") ?? "STANDARD", parts: new Map() });
+      return _xml(`<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${_esc(key)}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
+    }
+    if (uploadId !== null) {
+      const up = uploads.get(uploadId);
+      if (!up) return s3ErrorResponse(404, "NoSuchUpload", "The specified upload does not exist.");
+      if (req.method === "PUT") {
+        let data = body;
+        if (copySource) {
+          const src = objects.get(_sourceKey(copySource));
+          if (!src) return s3ErrorResponse(404, "NoSuchKey", "no copy source");
+          const m = /^bytes=(\d+)-(\d+)$/.exec(r.headers.get("x-amz-copy-source-range") ?? "");
+          data = m ? src.data.slice(Number(m[1]), Number(m[2]) + 1) : src.data;
+          up.parts.set(Number(q.get("partNumber")), data);
+          return _xml(`<CopyPartResult><ETag>${_etag(data)}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyPartResult>`);
+        }
+        up.parts.set(Number(q.get("partNumber")), data);
+        return new Response(null, { headers: { etag: _etag(data) } });
+      }
+      if (req.method === "POST") {
+        const numbers = [...new TextDecoder().decode(body).matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => Number(m[1]));
+        const chunks = numbers.map((n) => up.parts.get(n));
+        if (chunks.some((c) => !c)) return s3ErrorResponse(400, "InvalidPart", "a part is missing");
+        const data = new Uint8Array(Buffer.concat(chunks as Uint8Array[]));
+        objects.set(key, { data, storageClass: up.storageClass });
+        uploads.delete(uploadId);
+        return _xml(`<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${_esc(key)}</Key><ETag>${_etag(data)}</ETag></CompleteMultipartUploadResult>`);
+      }
+      if (req.method === "DELETE") {
+        uploads.delete(uploadId);
+        return new Response(null, { status: 204 });
+      }
+    }
+    if (req.method === "PUT" && copySource) {
+      const src = objects.get(_sourceKey(copySource));
+      if (!src) return s3ErrorResponse(404, "NoSuchKey", "no copy source");
+      objects.set(key, { data: src.data, storageClass: r.headers.get("x-amz-storage-class") ?? "STANDARD" });
+      return _xml(`<CopyObjectResult><ETag>${_etag(src.data)}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyObjectResult>`);
+    }
+    if (req.method === "PUT") {
+      objects.set(key, { data: body, storageClass: r.headers.get("x-amz-storage-class") ?? "STANDARD" });
+      return new Response(null, { headers: { etag: _etag(body) } });
+    }
+    if (req.method === "GET") {
+      const o = objects.get(key);
+      if (!o) return s3ErrorResponse(404, "NoSuchKey", "The specified key does not exist.");
+      return new Response(o.data, { headers: { etag: _etag(o.data), "content-length": String(o.data.length) } });
+    }
+    if (req.method === "DELETE") {
+      objects.delete(key);
+      return new Response(null, { status: 204 });
+    }
+    return s3ErrorResponse(501, "NotImplemented", `${req.method} ${key}`);
+  }
+
+  function listObjects(q: URLSearchParams): Response {
+    const prefix = q.get("prefix") ?? "";
+    const max = Number(q.get("max-keys") ?? 1000);
+    const after = q.get("continuation-token") ?? "";
+    const keys = [...objects.keys()].filter((k) => k.startsWith(prefix) && k > after).sort();
+    const page = keys.slice(0, max);
+    const truncated = keys.length > page.length;
+    const contents = page
+      .map((k) => `<Contents><Key>${_esc(k)}</Key><Size>${objects.get(k)!.data.length}</Size><StorageClass>${objects.get(k)!.storageClass}</StorageClass></Contents>`)
+      .join("");
+    const next = truncated ? `<NextContinuationToken>${_esc(page.at(-1)!)}</NextContinuationToken>` : "";
+    return _xml(
+      `<ListBucketResult><Name>${bucket}</Name><Prefix>${_esc(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${next}${contents}</ListBucketResult>`,
+    );
+  }
+
+  function listUploads(q: URLSearchParams): Response {
+    const prefix = q.get("prefix") ?? "";
+    const items = [...uploads.entries()]
+      .filter(([, u]) => u.key.startsWith(prefix))
+      .map(([id, u]) => `<Upload><Key>${_esc(u.key)}</Key><UploadId>${id}</UploadId></Upload>`)
+      .join("");
+    return _xml(`<ListMultipartUploadsResult><Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated>${items}</ListMultipartUploadsResult>`);
+  }
+
+  function deleteObjects(xml: string, r: RecordedRequest): Response {
+    const keys = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => _unesc(m[1]!));
+    r.deleteCount = keys.length;
+    for (const k of keys) objects.delete(k);
+    return _xml(`<DeleteResult>${keys.map((k) => `<Deleted><Key>${_esc(k)}</Key></Deleted>`).join("")}</DeleteResult>`);
+  }
+
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      const url = new URL(req.url);
+      const [, b, ...rest] = url.pathname.split("/");
+      const r: RecordedRequest = {
+        method: req.method,
+        key: rest.map(decodeURIComponent).join("/"),
+        query: url.searchParams,
+        headers: req.headers,
+      };
+      requests.push(r);
+      if (b !== bucket) return s3ErrorResponse(404, "NoSuchBucket", `no bucket ${b}`);
+      const injected = state.fault?.(r);
+      if (injected) {
+        await req.arrayBuffer();
+        return injected;
+      }
+      return handle(req, r);
+    },
+  });
+  (state as { endpoint: string }).endpoint = `http://127.0.0.1:${server.port}`;
+  return state;
+}
+
+function _unesc(s: string): string {
+  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+}
+
+function _sourceKey(copySource: string): string {
+  const [, ...rest] = decodeURIComponent(copySource).replace(/^\//, "").split("/");
+  return rest.join("/");
+}

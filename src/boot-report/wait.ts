@@ -46,7 +46,7 @@ export async function waitForSystemd(options: WaitOptions): Promise<string> {
     ]);
     if (signal.aborted) throw new InterruptedError(_signalName(signal));
     if (limit.aborted) {
-      const seconds = Math.round((options.limitMs ?? SYSTEMD_WAIT_LIMIT_MS) / 1000);
+      const seconds = (options.limitMs ?? SYSTEMD_WAIT_LIMIT_MS) / 1000;
       log.warn(`boot report: system still booting after ${seconds} s; sending anyway`);
       return `starting (gave up waiting after ${seconds} s)`;
     }

@@ -61,7 +61,8 @@ export function snsMua(options: SnsMuaOptions = {}): Mua {
             if (signal.aborted) throw e;
             const err = e as Error & { $metadata?: { httpStatusCode?: number } };
             const status = err.$metadata?.httpStatusCode;
-            failures.push(`${to}: ${err.name}${status ? ` (HTTP ${status})` : ""}: ${redactSecrets(err.message)}`);
+            const what = [err.name !== "Error" && err.name, status && `(HTTP ${status})`].filter(Boolean).join(" ");
+            failures.push(`${to}: ${what ? `${what}: ` : ""}${redactSecrets(err.message)}`);
           }
         }
       } finally {

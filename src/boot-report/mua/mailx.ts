@@ -39,7 +39,7 @@ export function mailxMua(options: { readonly path?: string; readonly intOpts?: r
       }
       const code = await proc.exited;
       if (code === 0) return;
-      const err = (await stderr).trim();
+      const err = (await stderr).split("\n").map((l) => l.trim()).filter(Boolean).join("; ");
       const how = proc.signalCode ? `was killed by ${proc.signalCode}` : `exited with status ${code}`;
       throw new TaskError(`boot report: the mailx program ${path} ${how}${err ? `: ${err}` : " (no error output)"}`);
     },

@@ -90,9 +90,9 @@ export async function verifyTask(
 
 /** One line per copy: `PREFIX  ok  3 objects`, `PREFIX  FAILED  ...`, `PREFIX  legacy  not verifiable (no manifest)`. */
 export function formatVerdict(v: CopyVerdict): string {
-  if (!v.verified) return `${v.prefix}  ${v.state}  not verifiable (${v.state === "legacy" ? "no manifest" : "being written, or its run died"})`;
+  const line = (status: string, what: string) => `${v.prefix}  ${status.padEnd(10)}  ${what}`;
+  if (!v.verified) return line(v.state, `not verifiable (${v.state === "legacy" ? "no manifest" : "being written, or its run died"})`);
   const n = v.objects.filter((o) => o.status !== "extra").length;
-  if (v.ok) return `${v.prefix}  ok  ${n} object${n === 1 ? "" : "s"} match the manifest`;
-  const bad = v.objects.filter((o) => o.status !== "ok").map((o) => `${o.path} ${o.status}`);
-  return `${v.prefix}  FAILED  ${bad.join(", ")}`;
+  if (v.ok) return line("ok", `${n} object${n === 1 ? "" : "s"} match the manifest`);
+  return line("FAILED", v.objects.filter((o) => o.status !== "ok").map((o) => `${o.path} ${o.status}`).join(", "));
 }

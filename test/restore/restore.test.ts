@@ -1,0 +1,199 @@
+import { describe, expect, test } from "bun:test";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { openBackend } from "../../src/backends/index.ts";
+import type { ResolvedBackupTask } from "../../src/config/resolved.ts";
+import { TaskError, UsageError, VerifyError } from "../../src/errors.ts";
+import { log } from "../../src/log.ts";
+import { runRestore, type RestoreOptions } from "../../src/restore/restore.ts";
+import { exec, localTask, makeCopy, obj, recordingHooks, runContext, sh, tempDir } from "./_fixtures.ts";
+
+const P1 = "2022-05-01T06:59:17+00:00";
+const P2 = "2022-05-02T06:59:17+00:00";
+
+async function restore(task: ResolvedBackupTask, options: RestoreOptions = {}) {
+  const ctx = runContext(task);
+  const backend = await openBackend(task.backend, { taskId: task.id, log, signal: ctx.signal });
+  return runRestore(ctx, task, backend, options);
+}
+
+async function failure(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("restore through pipelines (localfs)", () => {
+  test("a tar | zstd tree and a database dump come back byte-identical, in group order", async () => {
+    await using root = await tempDir("root");
+    await using src = await tempDir("src");
+    await using out = await tempDir("out");
+    await mkdir(join(src.path, "etc/app"), { recursive: true });
+    await writeFile(join(src.path, "etc/app/app.conf"), "listen 8080\n");
+    await writeFile(join(src.path, "blob.bin"), crypto.getRandomValues(new Uint8Array(300_000)));
+    const tarball = await sh(`tar -cf - -C '${src.path}' . | zstd -q -c`);
+    const dump = new TextEncoder().encode("CREATE TABLE t (x int);\nINSERT INTO t VALUES (1);\n".repeat(1000));
+    await makeCopy(root.path, P1, { "old.sql": new TextEncoder().encode("old") });
+    await makeCopy(root.path, P2, { "files.tar.zst": tarball, "db/all.sql": dump });
+    const order = join(out.path, "order");
+    const task = localTask(root.path, [
+      obj("files.tar.zst", [exec("zstd", "-d", "-q", "-c"), exec("tar", "-xf", "-", "-C", join(out.path, "tree"))], "files"),
+      obj("db/all.sql", [exec("sh", "-c", `echo db >> '${order}'; cat > '${join(out.path, "restored.sql")}'`)]),
+    ]);
+    (task as { groups: unknown }).groups = [{ id: "default", depends: [] }, { id: "files", depends: ["default"] }];
+    await mkdir(join(out.path, "tree"));
+
+    const result = await restore(task);
+
+    expect(result.prefix).toBe(P2);
+    expect(result.verified).toBe(true);
+    expect(result.objects.map((o) => o.path)).toEqual(["db/all.sql", "files.tar.zst"]);
+    expect(await readFile(join(out.path, "restored.sql"))).toEqual(Buffer.from(dump));
+    expect(await readFile(join(out.path, "tree/etc/app/app.conf"), "utf8")).toBe("listen 8080\n");
+    expect(await readFile(join(out.path, "tree/blob.bin"))).toEqual(await readFile(join(src.path, "blob.bin")));
+  });
+
+  test("one corrupted byte is detected before anything is applied", async () => {
+    await using root = await tempDir("root");
+    await using out = await tempDir("out");
+    const good = new TextEncoder().encode("first object\n");
+    const dump = new TextEncoder().encode("INSERT INTO t VALUES (1);\n");
+    const dir = await makeCopy(root.path, P1, { "a.sql": good, "b.sql": dump });
+    const bad = Buffer.from(dump);
+    bad[3]! ^= 0x01;
+    await writeFile(join(dir, "b.sql"), bad);
+    const task = localTask(root.path, [
+      obj("a.sql", [exec("sh", "-c", `cat > '${join(out.path, "a")}'`)]),
+      obj("b.sql", [exec("sh", "-c", `cat > '${join(out.path, "b")}'`)]),
+    ]);
+
+    const e = await failure(restore(task));
+
+    expect(e).toBeInstanceOf(VerifyError);
+    expect(e.message).toContain("b.sql");
+    expect(e.message).toMatch(/sha256 expected [0-9a-f]{64}, got [0-9a-f]{64}/);
+    expect(await readdir(out.path)).toEqual([]); // not even the good object was applied
+  });
+
+  test("a truncated object names both sizes; a missing one names the object", async () => {
+    await using root = await tempDir("root");
+    const dir = await makeCopy(root.path, P1, { "a.sql": new TextEncoder().encode("0123456789"), "b.sql": new Uint8Array(3) });
+    const task = localTask(root.path, [obj("a.sql", [exec("true")]), obj("b.sql", [exec("true")])]);
+    await writeFile(join(dir, "a.sql"), "01234");
+    expect((await failure(restore(task))).message).toMatch(/a\.sql.*truncated: size expected 10 bytes, got 5/);
+    await Bun.file(join(dir, "a.sql")).delete();
+    const e = await failure(restore(task, { objects: ["a.sql"] }));
+    expect(e).toBeInstanceOf(TaskError);
+    expect(e.message).toContain("a.sql");
+  });
+
+  test("a failing restore process fails the restore with its exit code", async () => {
+    await using root = await tempDir("root");
+    await makeCopy(root.path, P1, { "a.sql": new TextEncoder().encode("x") });
+    const task = localTask(root.path, [obj("a.sql", [exec("sh", "-c", "cat >/dev/null; exit 3")])]);
+    const e = await failure(restore(task));
+    expect(e.message).toMatch(/exited with code 3/);
+    expect(e.message).toContain("a.sql");
+  });
+
+  test("objects without a restore pipeline are refused before any hook runs", async () => {
+    await using root = await tempDir("root");
+    await makeCopy(root.path, P1, { "a.sql": new Uint8Array(1), "os-release": new Uint8Array(1) });
+    const calls: string[] = [];
+    const task = localTask(root.path, [obj("a.sql", [exec("true")]), obj("os-release")], recordingHooks(calls));
+    const e = await failure(restore(task));
+    expect(e).toBeInstanceOf(UsageError);
+    expect(e.message).toContain("os-release");
+    expect(calls).toEqual([]);
+    expect((await restore(task, { objects: ["a.sql"] })).objects.map((o) => o.path)).toEqual(["a.sql"]);
+  });
+});
+
+describe("restore hooks", () => {
+  test("pre, inspect, post, finally in order on success", async () => {
+    await using root = await tempDir("root");
+    await makeCopy(root.path, P1, { "a.sql": new Uint8Array(1) });
+    const calls: string[] = [];
+    await restore(localTask(root.path, [obj("a.sql", [exec("true")])], recordingHooks(calls)));
+    expect(calls).toEqual(["restore pre", "restore inspect", "restore post", "restore finally"]);
+  });
+
+  test("a failing inspect hook stops the restore before anything is applied; error and finally still run", async () => {
+    await using root = await tempDir("root");
+    await using out = await tempDir("out");
+    await makeCopy(root.path, P1, { "a.sql": new Uint8Array(1) });
+    const calls: string[] = [];
+    const task = localTask(root.path, [obj("a.sql", [exec("sh", "-c", `cat > '${join(out.path, "a")}'`)])], recordingHooks(calls, "inspect"));
+    const e = await failure(restore(task));
+    expect(e.message).toMatch(/inspect hook refuses/);
+    expect(calls).toEqual(["restore pre", "restore inspect", "restore error", "restore finally"]);
+    expect(await readdir(out.path)).toEqual([]);
+  });
+});
+
+describe("restore --to DIR", () => {
+  test("writes verified files, refuses to overwrite, replaces with force", async () => {
+    await using root = await tempDir("root");
+    await using out = await tempDir("out");
+    const objects = { "db/all.sql": new TextEncoder().encode("dump v2\n"), "os-release": new TextEncoder().encode("ID=debian\n") };
+    await makeCopy(root.path, P1, objects);
+    const task = localTask(root.path, [obj("os-release")]);
+
+    await restore(task, { to: out.path });
+    expect(await readFile(join(out.path, "db/all.sql"), "utf8")).toBe("dump v2\n");
+    expect(await readFile(join(out.path, "os-release"), "utf8")).toBe("ID=debian\n");
+    expect((await readdir(out.path)).sort()).toEqual(["db", "os-release"]); // no staging left behind
+
+    await writeFile(join(out.path, "os-release"), "mine");
+    const e = await failure(restore(task, { to: out.path }));
+    expect(e).toBeInstanceOf(UsageError);
+    expect(e.message).toMatch(/os-release.*refusing to overwrite/);
+    expect(await readFile(join(out.path, "os-release"), "utf8")).toBe("mine");
+
+    await restore(task, { to: out.path, force: true });
+    expect(await readFile(join(out.path, "os-release"), "utf8")).toBe("ID=debian\n");
+  });
+
+  test("a corrupted object leaves DIR as it was: no file, no staging directory", async () => {
+    await using root = await tempDir("root");
+    await using out = await tempDir("out");
+    const dir = await makeCopy(root.path, P1, { "a": new TextEncoder().encode("aaaa"), "z/b": new TextEncoder().encode("bbbb") });
+    await writeFile(join(dir, "z/b"), "bbbc");
+    const e = await failure(restore(localTask(root.path, []), { to: out.path }));
+    expect(e).toBeInstanceOf(VerifyError);
+    expect(e.message).toContain("z/b");
+    expect(await readdir(out.path)).toEqual([]);
+  });
+});
+
+describe("copy states", () => {
+  test("an incomplete copy is refused, even when named", async () => {
+    await using root = await tempDir("root");
+    await makeCopy(root.path, P1, { "a.sql": new Uint8Array(1) }, "incomplete");
+    const task = localTask(root.path, [obj("a.sql", [exec("true")])]);
+    expect((await failure(restore(task))).message).toMatch(/no complete copy/);
+    expect((await failure(restore(task, { copy: P1 }))).message).toMatch(/incomplete/);
+  });
+
+  test("a legacy copy is restored only when named, with a warning that it cannot be verified", async () => {
+    await using root = await tempDir("root");
+    await using out = await tempDir("out");
+    await makeCopy(root.path, P1, { "a.sql": new TextEncoder().encode("legacy bytes") }, "legacy");
+    const task = localTask(root.path, [obj("a.sql", [exec("sh", "-c", `cat > '${join(out.path, "a")}'`)])]);
+    expect((await failure(restore(task))).message).toMatch(/legacy copies .* --copy/);
+    const warnings: string[] = [];
+    const reporter = { log: (l: { type: string; args: unknown[] }) => void (l.type === "warn" && warnings.push(l.args.join(" "))) };
+    log.addReporter(reporter);
+    try {
+      const result = await restore(task, { copy: P1 });
+      expect(result.verified).toBe(false);
+    } finally {
+      log.removeReporter(reporter);
+    }
+    expect(warnings.join("\n")).toMatch(/legacy copy.*cannot be verified/);
+    expect(await readFile(join(out.path, "a"), "utf8")).toBe("legacy bytes");
+  });
+});

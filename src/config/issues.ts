@@ -26,6 +26,15 @@ function _show(x: unknown): string {
   return JSON.stringify(x) ?? String(x);
 }
 
+/** valibot's `("a" | "b")` → `one of "a", "b"`; `Array` → `a list`. */
+function _expected(e: string): string {
+  const names: Record<string, string> = { Array: "a list", Object: "an object", string: "a string", number: "a number", boolean: "true or false" };
+  if (names[e]) return names[e]!;
+  const alt = /^\((.*)\)$/.exec(e);
+  if (alt && alt[1]!.includes(" | ")) return `one of ${alt[1]!.split(" | ").map((x) => names[x] ?? x).join(", ")}`;
+  return e;
+}
+
 function _issuePath(issue: v.BaseIssue<unknown>): (string | number)[] {
   return (issue.path ?? []).map((p) => p.key as string | number);
 }
@@ -41,7 +50,7 @@ export function describeIssue(issue: v.BaseIssue<unknown>, prefix: Path = []): {
     return { path: formatPath(path), message: "is required" };
   }
   if (issue.kind === "schema" && issue.expected) {
-    return { path: formatPath(path), message: `expected ${issue.expected}, got ${_show(issue.input)}` };
+    return { path: formatPath(path), message: `expected ${_expected(issue.expected)}, got ${_show(issue.input)}` };
   }
   return { path: formatPath(path), message: issue.message.replace(/^Invalid \w+: /, "") };
 }

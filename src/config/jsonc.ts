@@ -44,6 +44,12 @@ class _Parser {
     this.i++;
   }
 
+  /** The end of a list or object, where a "," may have been forgotten. */
+  close(c: string): void {
+    if (this.peek() === c) this.i++;
+    else this.fail(this.i < this.text.length ? `expected "," or "${c}", found ${this._found()}` : `expected "${c}", found the end of the file`);
+  }
+
   _found(): string {
     return JSON.stringify(this.text.slice(this.i, this.i + 12).split("\n")[0]);
   }
@@ -74,7 +80,7 @@ class _Parser {
       if (this.peek() !== ",") break;
       this.i++;
     }
-    this.expect("]");
+    this.close("]");
     return out;
   }
 
@@ -91,7 +97,7 @@ class _Parser {
       if (this.peek() !== ",") break;
       this.i++;
     }
-    this.expect("}");
+    this.close("}");
     return out;
   }
 }

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { startSmtp, tempDir } from "./_support/peers.ts";
-import { cleanEnv, defaults, sendInChild } from "./_support/run.ts";
+import { bootReportCli, cleanEnv } from "./_support/run.ts";
 
 const S_NAIL = "/usr/bin/s-nail";
 const home = tempDir();
@@ -33,8 +33,8 @@ describe("mailx MUA with s-nail and a real SMTP server", () => {
 
   test("delivers the report: every recipient, the subject and the YAML body as received", async () => {
     const mailTo = ["root@example.com", "ops@example.net"];
-    const r = await sendInChild(
-      { ...defaults, mua: { type: "mailx", path: S_NAIL, intOpts: snailOpts(smtp.port) }, mailTo },
+    const r = await bootReportCli(
+      { mua: { type: "mailx", path: S_NAIL, intOpts: snailOpts(smtp.port) }, mailTo },
       env,
     );
     expect(r.stderr).not.toContain("error");
@@ -55,8 +55,8 @@ describe("mailx MUA with s-nail and a real SMTP server", () => {
 
   test("the SMTP server down: exit 1, naming s-nail, its exit status and its error", async () => {
     const port = await closedPort();
-    const r = await sendInChild(
-      { ...defaults, mua: { type: "mailx", path: S_NAIL, intOpts: snailOpts(port) }, mailTo: ["root@example.com"] },
+    const r = await bootReportCli(
+      { mua: { type: "mailx", path: S_NAIL, intOpts: snailOpts(port) }, mailTo: ["root@example.com"] },
       env,
     );
     expect(r.code).toBe(1);
@@ -72,9 +72,9 @@ describe("mailx MUA command line", () => {
     const fake = join(dir.path, "mailx");
     writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir.path}/argv"\ncat > "${dir.path}/stdin"\n`);
     chmodSync(fake, 0o755);
-    const r = await sendInChild(
+    const r = await bootReportCli(
       {
-        ...defaults,
+        
         uptime: false,
         uptimeSince: false,
         bootId: false,
@@ -97,14 +97,14 @@ describe("mailx MUA command line", () => {
     const fake = join(dir.path, "mailx");
     writeFileSync(fake, "#!/bin/sh\ncat >/dev/null\necho 'mailx: no such user' >&2\nexit 1\n");
     chmodSync(fake, 0o755);
-    const r = await sendInChild({ ...defaults, mua: { type: "mailx", path: fake, intOpts: [] }, mailTo: ["x"] }, env);
+    const r = await bootReportCli({ mua: { type: "mailx", path: fake, intOpts: [] }, mailTo: ["x"] }, env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`the mailx program ${fake} exited with status 1: mailx: no such user`);
   });
 
   test("a missing mailx program: exit 1 naming the path", async () => {
-    const r = await sendInChild(
-      { ...defaults, mua: { type: "mailx", path: "/nonexistent/mailx", intOpts: [] }, mailTo: ["root"] },
+    const r = await bootReportCli(
+      { mua: { type: "mailx", path: "/nonexistent/mailx", intOpts: [] }, mailTo: ["root"] },
       env,
     );
     expect(r.code).toBe(1);
@@ -117,7 +117,7 @@ describe("mailx MUA command line", () => {
     const fake = join(dir.path, "mailx");
     writeFileSync(fake, `#!/bin/sh\ntouch "${ran}"\n`);
     chmodSync(fake, 0o755);
-    const r = await sendInChild({ ...defaults, mua: { type: "mailx", path: fake, intOpts: [] }, mailTo: ["root", "-X"] }, env);
+    const r = await bootReportCli({ mua: { type: "mailx", path: fake, intOpts: [] }, mailTo: ["root", "-X"] }, env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("bootReport.mailTo[1]");
     expect(await Bun.file(ran).exists()).toBe(false);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { hostname } from "node:os";
 import { snsError, startSns, type Publish } from "./_support/peers.ts";
-import { cleanEnv, defaults, sendInChild } from "./_support/run.ts";
+import { bootReportCli, cleanEnv } from "./_support/run.ts";
 
 const KEY_ID = "AKIDPALHMTEST";
 const SECRET = "palhm-test-secret-do-not-print";
@@ -24,7 +24,7 @@ function awsEnv(url: string): Record<string, string> {
 }
 
 const snsReport = (mailTo: string[], region?: string) => ({
-  ...defaults,
+  
   mua: { type: "aws-sns" as const, profile: "default", ...(region && { region }) },
   mailTo,
 });
@@ -36,7 +36,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
       ...snsReport([TOPIC_A, TOPIC_B], "us-east-1"),
       subject: `Démarrage de {hostname}\nredémarré ${"·".repeat(3)}${"x".repeat(120)}`,
     };
-    const r = await sendInChild(report, awsEnv(sns.url));
+    const r = await bootReportCli(report, awsEnv(sns.url));
     expect(r.stderr).not.toContain("failed");
     expect(r.code).toBe(0);
     expect(sns.publishes.map((p) => p.params.TopicArn)).toEqual([TOPIC_A, TOPIC_B]);
@@ -54,7 +54,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
   test("requests are signed with the environment's key for the ARN's region; the secret is never printed", async () => {
     sns = startSns();
     const arn = "arn:aws:sns:eu-west-1:123456789012:ops";
-    const r = await sendInChild(snsReport([arn]), awsEnv(sns.url));
+    const r = await bootReportCli(snsReport([arn]), awsEnv(sns.url));
     expect(r.code).toBe(0);
     const auth = sns.publishes[0]!.authorization!;
     expect(auth).toContain(`Credential=${KEY_ID}/`);
@@ -64,7 +64,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
 
   test("403 from SNS: exit 1 naming the recipient and the error, no secret shown", async () => {
     sns = startSns(() => snsError(403, "AuthorizationError", "User is not authorized to perform SNS:Publish"));
-    const r = await sendInChild(snsReport([TOPIC_A], "us-east-1"), awsEnv(sns.url));
+    const r = await bootReportCli(snsReport([TOPIC_A], "us-east-1"), awsEnv(sns.url));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`${TOPIC_A}: AuthorizationError(Exception)? \\(HTTP 403\\): User is not authorized`));
     expect(r.stderr).not.toContain(SECRET);
@@ -75,7 +75,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
     const failing = (p: Publish) =>
       p.params.TopicArn === TOPIC_B ? snsError(500, "InternalError", "the topic is having a bad day") : undefined;
     sns = startSns(failing);
-    const r = await sendInChild(snsReport([TOPIC_A, TOPIC_B], "us-east-1"), awsEnv(sns.url));
+    const r = await bootReportCli(snsReport([TOPIC_A, TOPIC_B], "us-east-1"), awsEnv(sns.url));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("SNS Publish failed for 1 of 2 recipients (1 sent)");
     expect(r.stderr).toMatch(new RegExp(`${TOPIC_B}: InternalError(Exception)? \\(HTTP 500\\): the topic is having a bad day`));
@@ -87,7 +87,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
     const url = sns.url;
     sns.close();
     sns = undefined;
-    const r = await sendInChild(snsReport([TOPIC_A], "us-east-1"), awsEnv(url));
+    const r = await bootReportCli(snsReport([TOPIC_A], "us-east-1"), awsEnv(url));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`SNS Publish failed for 1 of 1 recipients: ${TOPIC_A}: connect ECONNREFUSED`);
   });

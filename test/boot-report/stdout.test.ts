@@ -3,14 +3,14 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { timeZone } from "../../src/boot-report/facts.ts";
 import { tempDir } from "./_support/peers.ts";
-import { defaults, sendInChild } from "./_support/run.ts";
+import { bootReportCli, cleanEnv } from "./_support/run.ts";
 
 const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 
 describe("stdout MUA", () => {
   test("prints the subject, the recipients one per line, a blank line, then the body", async () => {
-    const r = await sendInChild({
-      ...defaults,
+    const r = await bootReportCli({
+      
       uptimeSince: false,
       uptime: false,
       mua: { type: "stdout" },
@@ -33,7 +33,7 @@ describe("stdout MUA", () => {
   });
 
   test("with every fact on, uptime-since and uptime come from uptime(1)", async () => {
-    const r = await sendInChild({ ...defaults, mua: { type: "stdout" }, mailTo: ["root"] });
+    const r = await bootReportCli({ mua: { type: "stdout" }, mailTo: ["root"] });
     expect(r.code).toBe(0);
     const doc = (Bun.YAML.parse(r.stdout.slice(r.stdout.indexOf("\n\n") + 2)) as any)["boot-report"];
     const since = Bun.spawnSync(["uptime", "--since"]).stdout.toString().trim();
@@ -43,9 +43,9 @@ describe("stdout MUA", () => {
   });
 
   test("the timezone follows $TZ", async () => {
-    const r = await sendInChild(
-      { ...defaults, uptimeSince: false, uptime: false, bootId: false, mua: { type: "stdout" }, mailTo: ["root"] },
-      { ...process.env, TZ: "Asia/Tokyo" } as Record<string, string>,
+    const r = await bootReportCli(
+      { uptimeSince: false, uptime: false, bootId: false, mua: { type: "stdout" }, mailTo: ["root"] },
+      cleanEnv({ TZ: "Asia/Tokyo" }),
     );
     expect(r.stdout).toContain('  tz: "Asia/Tokyo"\n');
   });
@@ -54,9 +54,9 @@ describe("stdout MUA", () => {
     using bin = tempDir();
     writeFileSync(`${bin.path}/systemctl`, "#!/bin/sh\n[ \"$*\" = 'is-system-running --wait' ] || exit 99\necho degraded\nexit 1\n");
     chmodSync(`${bin.path}/systemctl`, 0o755);
-    const r = await sendInChild(
-      { ...defaults, bootWait: "systemd", mua: { type: "stdout" }, mailTo: ["root"] },
-      { ...process.env, PATH: `${bin.path}:${process.env.PATH}` } as Record<string, string>,
+    const r = await bootReportCli(
+      { bootWait: "systemd", mua: { type: "stdout" }, mailTo: ["root"] },
+      cleanEnv({ PATH: `${bin.path}:${process.env.PATH}` }),
     );
     expect(r.code).toBe(0);
     expect((Bun.YAML.parse(r.stdout.slice(r.stdout.indexOf("\n\n") + 2)) as any)["boot-report"]["system-state"]).toBe(

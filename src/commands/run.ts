@@ -1,10 +1,20 @@
 import { defineCommand } from "citty";
-import { TaskError } from "../errors.ts";
+import { loadResolvedConfig } from "./_context.ts";
 
-// Placeholder until its issue lands: refuses to pretend.
 export default defineCommand({
-  meta: { name: "run", description: "(not yet available)" },
-  run() {
-    throw new TaskError("palhm run is not available yet");
+  meta: {
+    name: "run",
+    description:
+      "Run a task (default: the task named \"default\"). Exit status: 0 done, 1 the task failed, 2 config error, 75 already running, 130/143 interrupted.",
+  },
+  args: {
+    task: { type: "positional", required: false, description: "Task id", default: "default" },
+    dryRun: { type: "boolean", description: "Print the plan (objects, order, pipelines, destinations) and run nothing" },
+    json: { type: "boolean", description: "Print the result (or the error) as one JSON document on stdout" },
+  },
+  async run({ args }) {
+    const config = await loadResolvedConfig();
+    const { executeRun } = await import("../run/execute.ts");
+    return executeRun(config, { task: args.task, dryRun: args.dryRun, json: args.json });
   },
 });

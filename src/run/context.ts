@@ -4,6 +4,7 @@
  */
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { Logger } from "../log.ts";
+import type { Interrupts } from "./interrupt.ts";
 
 export interface RunContext {
   readonly config: ResolvedConfig;
@@ -12,6 +13,8 @@ export interface RunContext {
   readonly verbosity: number;
   /** Fires on SIGINT/SIGTERM: stop children, roll back, exit 130/143. Its `reason` is an InterruptedError. */
   readonly signal: AbortSignal;
+  /** The run's signal state (SIGINT/SIGTERM, `sigmask`). Absent when a runner is used as a library. */
+  readonly interrupts?: Interrupts;
   /** Print the plan, run nothing. */
   readonly dryRun?: boolean;
 }

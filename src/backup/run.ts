@@ -1,0 +1,191 @@
+/**
+ * Running a backup task: open the backend, remove leftovers of dead runs,
+ * create a copy at a fresh prefix, build its objects through the group DAG,
+ * inspect, commit the manifest, rotate. Any failure before the commit stops
+ * every pipeline and rolls the copy back.
+ */
+import { hostname } from "node:os";
+import type { ResolvedBackupTask, ResolvedObject } from "../config/resolved.ts";
+import type { BackupResult, RunContext } from "../run/context.ts";
+import type { Backend, BackendContext, CopyWriter } from "../backends/types.ts";
+import { PrefixTakenError } from "../backends/types.ts";
+import { openBackend } from "../backends/index.ts";
+import { HookRunner, type HookFacts } from "../hooks/runner.ts";
+import { runOperation } from "../hooks/operation.ts";
+import { runPipeline } from "../exec/pipeline.ts";
+import { BackendError, isPalhmError } from "../errors.ts";
+import { progressFor, type Progress } from "../ui/progress.ts";
+import { VERSION } from "../version.ts";
+import { Schedule, runScheduled } from "./dag.ts";
+import type { Manifest, ManifestObject } from "./manifest.ts";
+import { prefixOf } from "./prefix.ts";
+import { chooseRemovals } from "./rotation.ts";
+
+export { describeBackupPlan } from "./plan.ts";
+
+type ObjectResult = BackupResult["objects"][number];
+
+/** How many times a taken prefix is retried (once per second) before giving up. */
+const PREFIX_ATTEMPTS = 5;
+
+export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Promise<BackupResult> {
+  const t0 = performance.now();
+  const bctx: BackendContext = { taskId: task.id, log: ctx.log, signal: ctx.signal };
+  const backend = await openBackend(task.backend, bctx);
+  const runner = new HookRunner({
+    op: "backup", taskId: task.id, global: ctx.config.hooks, task: task.hooks,
+    hooksDir: ctx.config.hooksDir, log: ctx.log, verbosity: ctx.verbosity, signal: ctx.signal,
+  });
+  const facts: HookFacts = {};
+  try {
+    return await runOperation(runner, facts, async (inspect) => {
+      const removed = await _removeLeftovers(backend, ctx);
+      const start = new Date();
+      const writer = await _createCopy(backend, bctx, ctx);
+      facts.prefix = writer.prefix;
+      facts.location = writer.location;
+      let objects: ObjectResult[];
+      try {
+        objects = await _buildObjects(task, writer, ctx);
+        await inspect();
+        await writer.commit(_manifest(task, writer.prefix, start, objects));
+      } catch (e) {
+        await writer.rollback().catch((re) => ctx.log.error(`task ${task.id}: rolling back ${writer.location} failed: ${(re as Error).message}`));
+        throw e;
+      }
+      ctx.log.info(`task ${task.id}: copy ${writer.location} complete (${objects.length} object(s))`);
+      removed.push(...(await _rotate(task, backend, writer.prefix, ctx)));
+      await writer.finalize?.();
+      return { task: task.id, prefix: writer.prefix, location: writer.location, objects, removed, durationMs: performance.now() - t0 };
+    });
+  } finally {
+    await backend.close?.();
+  }
+}
+
+/** Incomplete copies: no live run of this task writes to this root (the run lock sees to it), so they are leftovers of dead runs. */
+async function _removeLeftovers(backend: Backend, ctx: RunContext): Promise<string[]> {
+  const removed: string[] = [];
+  for (const c of await backend.listCopies()) {
+    if (c.state !== "incomplete") continue;
+    ctx.log.warn(`removing ${c.prefix} under ${backend.describe()}: an incomplete copy left by a run that died`);
+    await backend.removeCopy(c.prefix);
+    removed.push(c.prefix);
+  }
+  return removed;
+}
+
+async function _createCopy(backend: Backend, bctx: BackendContext, ctx: RunContext): Promise<CopyWriter> {
+  for (let attempt = 1; ; attempt++) {
+    const prefix = prefixOf(new Date());
+    try {
+      return await backend.createCopy(prefix, bctx);
+    } catch (e) {
+      if (!(e instanceof PrefixTakenError)) throw e;
+      if (attempt >= PREFIX_ATTEMPTS) throw new BackendError(`copy ${prefix} under ${backend.describe()} already exists, and so did the next ${attempt - 1} (is the clock right?)`);
+      ctx.log.info(`copy ${prefix} already exists under ${backend.describe()}: waiting for the next second`);
+      await _nextSecond(ctx.signal);
+    }
+  }
+}
+
+function _nextSecond(signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, 1000 - (Date.now() % 1000) + 1);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+async function _buildObjects(task: ResolvedBackupTask, writer: CopyWriter, ctx: RunContext): Promise<ObjectResult[]> {
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  const progress = progressFor({ verbosity: ctx.verbosity });
+  for (const o of task.objects) progress.objectQueued(o.path);
+  try {
+    const results = await runScheduled(
+      new Schedule(task.groups, task.objects),
+      ctx.config.workers,
+      (o) => _buildObject(task, o, writer, signal, ctx, progress),
+      (error) => stop.abort(error),
+    );
+    return task.objects.map((o) => results.get(o)!);
+  } finally {
+    progress.stop();
+  }
+}
+
+async function _buildObject(
+  task: ResolvedBackupTask, o: ResolvedObject, writer: CopyWriter, signal: AbortSignal, ctx: RunContext, progress: Progress,
+): Promise<ObjectResult> {
+  const t0 = performance.now();
+  const label = `task ${task.id}, object "${o.path}"`;
+  progress.objectStarted(o.path);
+  const sink = await writer.openSink(o.path, { allocSize: o.allocSize });
+  const hasher = new Bun.CryptoHasher("sha256");
+  let size = 0;
+  try {
+    await runPipeline(o.pipeline, {
+      signal, verbosity: ctx.verbosity, label, objectPath: o.path,
+      onChunk: (chunk) => {
+        hasher.update(chunk);
+        size += chunk.length;
+        progress.objectBytes(o.path, chunk.length);
+        return _guard(label, writer, () => sink.write(chunk));
+      },
+    });
+    await _guard(label, writer, () => sink.close());
+  } catch (e) {
+    progress.objectFinished(o.path, false);
+    await sink.abort(e).catch(() => {});
+    throw e;
+  }
+  progress.objectFinished(o.path, true);
+  ctx.log.debug(`${label}: ${size} bytes`);
+  return { path: o.path, size, sha256: hasher.digest("hex"), durationMs: performance.now() - t0 };
+}
+
+/** A storage failure as a diagnosis naming the object and where it was going. */
+async function _guard(label: string, writer: CopyWriter, fn: () => void | Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (isPalhmError(e)) throw e;
+    throw new BackendError(`${label}: storing into ${writer.location} failed: ${(e as Error)?.message ?? e}`, { cause: e });
+  }
+}
+
+function _manifest(task: ResolvedBackupTask, prefix: string, start: Date, objects: readonly ObjectResult[]): Manifest {
+  const entries: ManifestObject[] = objects.map(({ path, size, sha256 }) => ({ path, size, sha256 }));
+  return { format: 1, task: task.id, host: hostname(), prefix, start: start.toISOString(), end: new Date().toISOString(), version: VERSION, objects: entries };
+}
+
+async function _rotate(task: ResolvedBackupTask, backend: Backend, prefix: string, ctx: RunContext): Promise<string[]> {
+  const p = task.backend;
+  if (p.type === "null") return [];
+  const choice = chooseRemovals(await backend.listCopies(), prefix, { nbCopyLimit: p.nbCopyLimit, rootSizeLimit: p.rootSizeLimit });
+  if (choice.newExceedsSize) {
+    ctx.log.warn(`task ${task.id}: the new copy ${prefix} alone is larger than rootSizeLimit (${p.rootSizeLimit} bytes)`);
+  }
+  if (choice.warnAllRemoved) {
+    ctx.log.warn(`task ${task.id}: !!! rootSizeLimit (${p.rootSizeLimit} bytes) removes EVERY older copy under ${backend.describe()}: only ${prefix} is left. Raise the limit or make the copies smaller.`);
+  }
+  const removed: string[] = [];
+  for (const old of choice.remove) {
+    try {
+      await backend.removeCopy(old);
+    } catch (e) {
+      throw new BackendError(`task ${task.id}: rotation could not remove copy ${old} under ${backend.describe()} (the new copy ${prefix} is complete): ${(e as Error).message}`, { cause: e });
+    }
+    ctx.log.info(`task ${task.id}: rotation removed copy ${old}`);
+    removed.push(old);
+  }
+  return removed;
+}

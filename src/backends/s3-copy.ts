@@ -65,8 +65,13 @@ export class S3CopyWriter implements CopyWriter {
 
   async rollback(): Promise<void> {
     const errors: unknown[] = [];
+    // Sinks the runner left open: stop their parts first, so no upload starts after the sweep.
+    for (const sink of this.sinks.values()) await sink.abort().catch((e) => void errors.push(e));
     for (const [key, ids] of this.uploads) {
-      for (const id of ids) await abortUpload(this.bucket, key, id).catch((e) => errors.push(e));
+      for (const id of ids) {
+        const done = await abortUpload(this.bucket, key, id).catch((e) => void errors.push(e));
+        if (done === false) this.ctx.log.warn(`${this.layout.url(key)}: the store cannot abort multipart upload ${id}`);
+      }
     }
     await removeUnder(
       this.bucket,
@@ -84,6 +89,7 @@ export class S3CopyWriter implements CopyWriter {
     try {
       if (to && to !== from) {
         for (const [path, sink] of this.sinks) {
+          if (!sink.closed) continue;
           await changeStorageClass(this.bucket, this.layout.objectKey(this.prefix, path), sink.size, to, {
             maxCopy: this.tuning.maxCopy,
             maxCopyPart: this.tuning.maxCopyPart,

@@ -15,7 +15,7 @@ import {
   type S3Client,
   type StorageClass,
 } from "@aws-sdk/client-s3";
-import { isUnsupported, s3Error } from "./s3-errors.ts";
+import { codeOf, isUnsupported, s3Error } from "./s3-errors.ts";
 import { planCopyParts, S3_LIMITS } from "./s3-plan.ts";
 import type { Logger } from "../log.ts";
 
@@ -117,11 +117,14 @@ export async function abortUploads(b: Bucket, prefix: string): Promise<number | 
   }
 }
 
-export async function abortUpload(b: Bucket, key: string, uploadId: string): Promise<void> {
+/** Aborts one multipart upload. False when the store has no AbortMultipartUpload (s3rver). */
+export async function abortUpload(b: Bucket, key: string, uploadId: string): Promise<boolean> {
   try {
     await b.client.send(new AbortMultipartUploadCommand({ Bucket: b.name, Key: key, UploadId: uploadId }));
+    return true;
   } catch (e) {
-    if (e && (e as { name?: string }).name === "NoSuchUpload") return;
+    if (codeOf(e) === "NoSuchUpload") return true;
+    if (isUnsupported(e)) return false;
     throw s3Error(e, "AbortMultipartUpload", b.name, key);
   }
 }

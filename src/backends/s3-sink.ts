@@ -47,7 +47,7 @@ export class S3Sink implements Sink {
   private readonly parts: { PartNumber: number; ETag: string }[] = [];
   private readonly spare: Uint8Array[] = [];
   private failure: unknown = null;
-  private done = false;
+  private state: "open" | "closing" | "closed" | "aborted" = "open";
 
   constructor(
     private readonly target: UploadTarget,
@@ -58,7 +58,7 @@ export class S3Sink implements Sink {
   }
 
   async write(chunk: Uint8Array): Promise<void> {
-    if (this.done) throw new Error("write after close/abort");
+    if (this.state !== "open") throw new Error(`write to a ${this.state} sink`);
     let off = 0;
     while (off < chunk.length) {
       if (this.failure) throw this.failure;
@@ -72,8 +72,18 @@ export class S3Sink implements Sink {
   }
 
   async close(): Promise<void> {
-    if (this.done) throw new Error("sink already closed");
-    this.done = true;
+    if (this.state !== "open") throw new Error(`close of a ${this.state} sink`);
+    this.state = "closing";
+    await this.finish();
+    this.state = "closed";
+  }
+
+  /** True once close() has stored the object. */
+  get closed(): boolean {
+    return this.state === "closed";
+  }
+
+  private async finish(): Promise<void> {
     const { client, bucket, key } = this.target;
     if (!this.uploadId) {
       const body = this.buf.subarray(0, this.fill);
@@ -111,7 +121,8 @@ export class S3Sink implements Sink {
   }
 
   async abort(_reason?: unknown): Promise<void> {
-    this.done = true;
+    if (this.state === "closed" || this.state === "aborted") return;
+    this.state = "aborted";
     this.failure ??= new Error("aborted");
     await this.settle();
     await this.abortUpload();

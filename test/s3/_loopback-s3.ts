@@ -40,6 +40,7 @@ export interface LoopbackS3 {
 }
 
 const _esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+export const xmlResponse = (body: string, status = 200) => _xml(body, status);
 const _xml = (body: string, status = 200) =>
   new Response(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`, {
     status,
@@ -91,7 +92,7 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
       const up = uploads.get(uploadId);
       if (!up) return s3ErrorResponse(404, "NoSuchUpload", "The specified upload does not exist.");
       if (req.method === "PUT") {
-        let data = body;
+        let data: Uint8Array = body;
         if (copySource) {
           const src = objects.get(_sourceKey(copySource));
           if (!src) return s3ErrorResponse(404, "NoSuchKey", "no copy source");

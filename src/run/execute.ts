@@ -52,6 +52,9 @@ export async function executeRun(config: ResolvedConfig, options: RunOptions = {
     log.success(`task ${id} done in ${_seconds(performance.now() - t0)}`);
     return 0;
   } catch (e) {
+    // A terminal's Ctrl-C reaches the children too: one may die of it before palhm's own handler
+    // has run. Let pending signal handlers run before judging.
+    await new Promise((r) => setImmediate(r));
     // Once interrupted, whatever a runner threw while stopping is a consequence: the interrupt is the cause.
     const error = interrupts.signal.aborted ? interrupts.signal.reason : e;
     if (options.json) {

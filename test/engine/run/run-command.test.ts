@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { alive, mkfifo, project, readFifo, run, start, watch, writeFifo } from "./_cli.ts";
 import { tempDir } from "./_helpers.ts";
@@ -111,6 +111,33 @@ describe("interrupting a run", () => {
       expect(lines(out)).toEqual([]);
     });
   }
+
+  test("a terminal's Ctrl-C (SIGINT to the whole process group) exits 130, not as a failed step", async () => {
+    const d = dir();
+    const ready = mkfifo(join(d + "-ready"));
+    const p = project(d, `{ tasks: { default: { type: "routine", steps: [${sleeper(ready)}] } } }`);
+    const proc = start(p, ["run"], { detached: true });
+    const child = Number(await readFifo(ready));
+    process.kill(-proc.pid, "SIGINT");
+    expect(await proc.exited).toBe(130);
+    expect(alive(child)).toBe(false);
+  });
+
+  test("SIGTERM during a backup pipeline stops it, removes the partial copy and exits 143", async () => {
+    const d = dir();
+    const ready = mkfifo(join(d + "-ready"));
+    const root = join(d, "root");
+    const p = project(
+      d,
+      `{ tasks: { default: { type: "backup", backend: { type: "localfs", root: ${q(root)} }, objects: [{ path: "a", pipeline: [{ argv: ["sh", "-c", ${q(`echo $$ > ${ready}; exec sleep 60`)}] }, { argv: ["cat"] }] }] } } }`,
+    );
+    const proc = start(p, ["run"]);
+    const child = Number(await readFifo(ready));
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(143);
+    expect(alive(child)).toBe(false);
+    expect(readdirSync(root)).toEqual([]);
+  });
 
   test("a second signal during cleanup is reported, not ignored silently", async () => {
     const d = dir();

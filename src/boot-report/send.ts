@@ -9,7 +9,7 @@ import { composeBootReport } from "./compose.ts";
 import { gatherFacts } from "./facts.ts";
 import { makeMua } from "./mua/index.ts";
 import type { MailMessage, Mua } from "./types.ts";
-import { delay, waitForSystemd } from "./wait.ts";
+import { delay, interruption, waitForSystemd } from "./wait.ts";
 
 export interface SendOptions {
   readonly log: Logger;
@@ -21,6 +21,7 @@ export interface SendOptions {
 export async function sendBootReport(report: ResolvedBootReport, options: SendOptions): Promise<MailMessage> {
   const { log, signal } = options;
   const systemState = report.bootWait === "systemd" ? await waitForSystemd({ log, signal }) : undefined;
+  if (report.delay > 0) log.info(`boot report: waiting ${report.delay} s before sending`);
   await delay(report.delay, signal);
   const facts = await gatherFacts(report, { log, systemState });
   const message = composeBootReport(report, facts);
@@ -28,6 +29,7 @@ export async function sendBootReport(report: ResolvedBootReport, options: SendOp
   try {
     await mua.send(message, { log, signal });
   } catch (e) {
+    if (signal.aborted) throw interruption(signal);
     if (e instanceof PalhmError) throw e;
     // A custom MUA's own error: still a failed send, not a palhm bug.
     throw new TaskError(`boot report: the ${mua.type} MUA failed: ${(e as Error)?.message ?? e}`, { cause: e });

@@ -44,7 +44,7 @@ export async function waitForSystemd(options: WaitOptions): Promise<string> {
       new Response(proc.stderr).text(),
       proc.exited,
     ]);
-    if (signal.aborted) throw new InterruptedError(_signalName(signal));
+    if (signal.aborted) throw interruption(signal);
     if (limit.aborted) {
       const seconds = (options.limitMs ?? SYSTEMD_WAIT_LIMIT_MS) / 1000;
       log.warn(`boot report: system still booting after ${seconds} s; sending anyway`);
@@ -70,14 +70,16 @@ export async function delay(seconds: number, signal: AbortSignal): Promise<void>
     }
     function abort() {
       clearTimeout(timer);
-      reject(new InterruptedError(_signalName(signal)));
+      reject(interruption(signal));
     }
     if (signal.aborted) return abort();
     signal.addEventListener("abort", abort, { once: true });
   });
 }
 
-function _signalName(signal: AbortSignal): "SIGINT" | "SIGTERM" | "SIGHUP" {
+/** The error an aborted run ends with: the InterruptedError the run's signal carries (see run/interrupt.ts), else a SIGTERM one. */
+export function interruption(signal: AbortSignal): InterruptedError {
   const r = signal.reason;
-  return r === "SIGINT" || r === "SIGHUP" ? r : "SIGTERM";
+  if (r instanceof InterruptedError) return r;
+  return new InterruptedError(r === "SIGINT" || r === "SIGHUP" ? r : "SIGTERM");
 }

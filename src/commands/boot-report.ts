@@ -18,15 +18,12 @@ export default defineCommand({
       );
     }
     const { sendBootReport } = await import("../boot-report/send.ts");
-    const controller = new AbortController();
-    const onSignal = (sig: "SIGINT" | "SIGTERM") => controller.abort(sig);
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    const { installInterrupts } = await import("../run/interrupt.ts");
+    const interrupts = installInterrupts({ log });
     try {
-      await sendBootReport(config.bootReport, { log, signal: controller.signal });
+      await sendBootReport(config.bootReport, { log, signal: interrupts.signal });
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      interrupts.dispose();
     }
     return 0;
   },

@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { tempDir } from "./_support/peers.ts";
-import { bootReportCli } from "./_support/run.ts";
+import { bootReportCli, cleanEnv } from "./_support/run.ts";
+
+const CLI = join(import.meta.dir, "../../src/cli.ts");
 
 describe("palhm boot-report", () => {
   test("a config without a bootReport section is a config error (exit 2)", async () => {
@@ -60,5 +62,25 @@ describe("palhm boot-report", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toStartWith(`Boot Report from ${hostname()}\nroot\n\n`);
+  });
+});
+
+describe("palhm boot-report interrupted", () => {
+  test("SIGTERM during the delay: exit 143 and no report sent", async () => {
+    using dir = tempDir();
+    const config = join(dir.path, "palhm.config.ts");
+    await Bun.write(config, `export default ${JSON.stringify({ bootReport: { mua: "stdout", mailTo: ["root"], delay: 3600 } })};\n`);
+    const proc = Bun.spawn([process.execPath, CLI, "-f", config, "boot-report"], { stdout: "pipe", stderr: "pipe", env: cleanEnv() });
+    const stdout = new Response(proc.stdout).text();
+    // The delay has begun once palhm says so.
+    let seen = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stderr) {
+      seen += decoder.decode(chunk);
+      if (seen.includes("waiting 3600 s before sending")) break;
+    }
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(143);
+    expect(await stdout).toBe("");
   });
 });

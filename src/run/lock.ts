@@ -98,6 +98,17 @@ function _describe(owner: LockOwner): string {
   return `pid ${owner.pid}, started ${owner.startTime}`;
 }
 
+/** Creates `path` atomically with `content`: a hard link of the written `tmp`, or O_EXCL where links are not supported. */
+function _create(tmp: string, path: string, content: string): void {
+  try {
+    linkSync(tmp, path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw e;
+    writeFileSync(path, content, { flag: "wx", mode: 0o644 });
+  }
+}
+
 /**
  * Takes the lock for `key`, or throws LockError naming the running process.
  * `what` names the locked thing in messages, e.g. `task "backup" on /var/backup`.
@@ -118,7 +129,7 @@ export function acquireLock(key: string, what: string, log: Logger, dir: string 
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        linkSync(tmp, path);
+        _create(tmp, path, content);
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;

@@ -8,14 +8,12 @@ import type { Logger } from "../log.ts";
 import { composeBootReport } from "./compose.ts";
 import { gatherFacts } from "./facts.ts";
 import { makeMua } from "./mua/index.ts";
-import type { MailMessage, Mua } from "./types.ts";
+import type { MailMessage } from "./types.ts";
 import { delay, interruption, waitForSystemd } from "./wait.ts";
 
 export interface SendOptions {
   readonly log: Logger;
   readonly signal: AbortSignal;
-  /** Overrides the MUA the report names (tests, `--mua`-like callers). */
-  readonly mua?: Mua;
 }
 
 export async function sendBootReport(report: ResolvedBootReport, options: SendOptions): Promise<MailMessage> {
@@ -25,15 +23,16 @@ export async function sendBootReport(report: ResolvedBootReport, options: SendOp
   await delay(report.delay, signal);
   const facts = await gatherFacts(report, { log, systemState });
   const message = composeBootReport(report, facts);
-  const mua = options.mua ?? makeMua(report.mua);
+  const mua = makeMua(report.mua);
+  const name = mua.type ?? "custom";
   try {
     await mua.send(message, { log, signal });
   } catch (e) {
     if (signal.aborted) throw interruption(signal);
     if (e instanceof PalhmError) throw e;
     // A custom MUA's own error: still a failed send, not a palhm bug.
-    throw new TaskError(`boot report: the ${mua.type} MUA failed: ${(e as Error)?.message ?? e}`, { cause: e });
+    throw new TaskError(`boot report: the ${name} MUA failed: ${(e as Error)?.message ?? e}`, { cause: e });
   }
-  log.info(`boot report sent by ${mua.type} to ${message.to.join(", ")}`);
+  log.info(`boot report sent by ${name} to ${message.to.join(", ")}`);
   return message;
 }

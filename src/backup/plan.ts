@@ -6,8 +6,8 @@ import { groupLevels } from "./dag.ts";
 
 const PREFIX = "<PREFIX>";
 
-function _limit(l: Limit, what: string): string | null {
-  return l === null ? null : `${what} ${l}`;
+function _limit(l: Limit, what: string, unit: string): string | null {
+  return l === null ? null : `${what} ${l} ${unit}`;
 }
 
 /** Where an object of a copy would be written. */
@@ -27,7 +27,7 @@ export function destinationOf(param: ResolvedBackendParam, path: string): string
 function _backendLine(param: ResolvedBackendParam): string {
   if (param.type === "null") return "null backend: output is read to the end and discarded, nothing rotated";
   const where = param.type === "localfs" ? param.root : param.type === "aws-s3" ? `s3://${param.bucket}/${param.root}` : param.impl.describe();
-  const limits = [_limit(param.nbCopyLimit, "keep at most"), _limit(param.rootSizeLimit, "root size limit (bytes)")].filter(Boolean);
+  const limits = [_limit(param.nbCopyLimit, "keep at most", "copies"), _limit(param.rootSizeLimit, "root size limit", "bytes")].filter(Boolean);
   const modes = param.type === "localfs" ? `, dmode ${param.dmode.toString(8)}, fmode ${param.fmode.toString(8)}` : "";
   const classes = param.type === "aws-s3" ? [param.sinkStorageClass && `upload as ${param.sinkStorageClass}`, param.rotStorageClass && `keep as ${param.rotStorageClass}`].filter(Boolean) : [];
   return `${param.type} backend: ${where}${modes}; ${[...limits, ...classes].join(", ") || "no rotation limit"}`;

@@ -74,7 +74,8 @@ async function _runFn(step: Extract<ResolvedStep, { kind: "fn" }>, index: number
   const stepCtx: StepContext = {
     taskId,
     log: ctx.log.withTag(step.name || `steps[${index}]`),
-    $: $({ quiet: ctx.verbosity < 3, verbose: ctx.verbosity >= 4, signal: ctx.signal }),
+    // Each command in its own process group, so cancelling stops the whole of `a | b`, not just its shell.
+    $: $({ quiet: ctx.verbosity < 3, verbose: ctx.verbosity >= 4, signal: ctx.signal, detached: true }),
     signal: ctx.signal,
     verbosity: ctx.verbosity,
   };

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { alive, mkfifo, project, readFifo, run, start, watch, writeFifo } from "./_cli.ts";
+import { alive, inGroup, mkfifo, project, readFifo, run, start, watch, writeFifo } from "./_cli.ts";
 import { tempDir } from "./_helpers.ts";
 
 const tmp = tempDir();
@@ -121,6 +121,18 @@ describe("interrupting a run", () => {
     process.kill(-proc.pid, "SIGINT");
     expect(await proc.exited).toBe(130);
     expect(alive(child)).toBe(false);
+  });
+
+  test("SIGTERM stops every process of a function step's ctx.$ pipeline", async () => {
+    const d = dir();
+    const ready = mkfifo(join(d + "-ready"));
+    const p = project(d, `{ tasks: { default: { type: "routine", steps: [async (ctx) => { await ctx.$\`echo $$ > ${ready}; sleep 60 | cat\`; }] } } }`);
+    const proc = start(p, ["run"]);
+    const group = Number(await readFifo(ready));
+    expect(inGroup(group).length).toBeGreaterThan(0);
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(143);
+    expect(inGroup(group)).toEqual([]);
   });
 
   test("SIGTERM during a backup pipeline stops it, removes the partial copy and exits 143", async () => {

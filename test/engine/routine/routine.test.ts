@@ -8,10 +8,15 @@ import type { RoutineResult, StepRecord } from "../../../src/routine/run.ts";
 import { config, context, routine, sh, tempDir } from "../run/_helpers.ts";
 
 const tmp = tempDir();
+const savedLockDir = process.env.PALHM_LOCK_DIR;
 beforeAll(() => {
   process.env.PALHM_LOCK_DIR = join(tmp.dir, "locks");
 });
-afterAll(() => tmp[Symbol.dispose]());
+afterAll(() => {
+  if (savedLockDir === undefined) delete process.env.PALHM_LOCK_DIR;
+  else process.env.PALHM_LOCK_DIR = savedLockDir;
+  tmp[Symbol.dispose]();
+});
 
 function marks(file: string): string[] {
   return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];

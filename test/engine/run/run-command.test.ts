@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { bootId, lockPath } from "../../../src/run/lock.ts";
 import { join } from "node:path";
 import { alive, inGroup, mkfifo, project, readFifo, run, start, watch, writeFifo } from "./_cli.ts";
 import { tempDir } from "./_helpers.ts";
@@ -231,5 +232,20 @@ describe("run lock", () => {
     await readFifo(ready);
     await writeFifo(hold);
     expect(await third.exited).toBe(0);
+  });
+
+  test("a lock left by a dead run is taken over with a warning", async () => {
+    const d = dir();
+    const out = join(d, "marks");
+    const p = project(d, `{ tasks: { default: { type: "routine", steps: [${mark(out, "ran")}] } } }`);
+    const dead = Bun.spawn(["true"]);
+    await dead.exited;
+    mkdirSync(p.locks, { recursive: true });
+    writeFileSync(lockPath("routine\0default", p.locks), JSON.stringify({ pid: dead.pid, bootId: bootId(), startTime: "2020-01-01T00:00:00Z", procStart: "", key: "routine\0default" }));
+    const r = await run(p, ["run"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`process ${dead.pid} is gone`);
+    expect(lines(out)).toEqual(["ran"]);
+    expect(readdirSync(p.locks)).toEqual([]);
   });
 });

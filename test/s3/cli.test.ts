@@ -1,0 +1,83 @@
+/** `palhm run` on an aws-s3 task through the real CLI: s3rver, and a loopback S3 server answering 403. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openS3Backend } from "../../src/backends/s3.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3 } from "./_s3rver.ts";
+import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "./_loopback-s3.ts";
+
+const ROOT = join(import.meta.dir, "../..");
+const SECRET = "cli-secret-never-printed-4b3c2a";
+const dir = mkdtempSync(join(tmpdir(), "palhm-s3-cli-"));
+let s3: RunningS3;
+let loop: LoopbackS3;
+
+beforeAll(async () => {
+  s3 = await startS3rver("cli-bucket");
+  loop = startLoopbackS3("denied-bucket");
+  loop.fault = () => s3ErrorResponse(403, "AccessDenied", "Access Denied");
+});
+afterAll(async () => {
+  await s3.stop();
+  await loop.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function _config(name: string, endpoint: string, bucket: string): string {
+  const file = join(dir, `${name}.ts`);
+  writeFileSync(
+    file,
+    `import { defineConfig } from "palhm";
+export default defineConfig({
+  tasks: {
+    offsite: {
+      type: "backup",
+      backend: { type: "aws-s3", bucket: ${JSON.stringify(bucket)}, root: "/hosts/h1/", endpoint: ${JSON.stringify(endpoint)}, nbCopyLimit: 5 },
+      objects: [
+        { path: "etc.tar", pipeline: [{ argv: ["tar", "-C", ${JSON.stringify(ROOT)}, "-cf", "-", "src/backends"] }] },
+        { path: "note.txt", pipeline: [{ argv: ["echo", "hello"] }] },
+      ],
+    },
+  },
+});
+`,
+  );
+  return file;
+}
+
+async function _palhm(args: string[], secret: string): Promise<{ status: number; stderr: string; stdout: string }> {
+  const proc = Bun.spawn(["bun", "src/cli.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: secret, AWS_REGION: "us-east-1" },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [status, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  return { status, stdout, stderr };
+}
+
+describe("palhm run on aws-s3 (real CLI)", () => {
+  test("makes a complete copy under s3://BUCKET/ROOT/PREFIX/ with root slashes ignored", async () => {
+    const r = await _palhm(["-q", "-f", _config("ok", s3.endpoint, s3.bucket), "run", "offsite"], "S3RVER");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const b = await openS3Backend(s3Param(s3, { root: "hosts/h1" }), backendCtx());
+    const copies = await b.listCopies();
+    expect(copies.map((c) => c.state)).toEqual(["complete"]);
+    const reader = await b.openCopy(copies[0]!.prefix);
+    expect((await reader.objects()).map((o) => o.path)).toEqual(["etc.tar", "note.txt"]);
+    expect((await reader.manifest())!.objects.map((o) => o.path)).toEqual(["etc.tar", "note.txt"]);
+    await b.close?.();
+  });
+
+  test("a 403 from the store fails the run (exit 1) with one clear message and no secret", async () => {
+    const r = await _palhm(["-f", _config("denied", loop.endpoint, "denied-bucket"), "run", "offsite"], SECRET);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("s3://denied-bucket/hosts/h1/");
+    expect(r.stderr).toContain("access denied");
+    expect(r.stderr).not.toContain(SECRET);
+    expect(r.stderr).not.toContain("internal error");
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * palhm against the equivalent shell pipeline, side by side in one run, on a
+ * tmpfs root (/dev/shm when present):
+ *   zstd: `cat f | zstd -1 -T0 > out`        target ratio <= 1.15
+ *   raw:  `head -c SIZE /dev/zero | cat > out` target ratio <= 1.5 (SHA-256 of every byte included)
+ *   noop: a routine task running /bin/true, start to finish, median <= 100 ms
+ * palhm runs as a user runs it (`bun src/cli.ts -f CONFIG run TASK`), so its
+ * times include start-up. Usage: bun bench/pipeline.ts [MiB=1024] [rounds=3]
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const MIB = Number(process.argv[2] ?? 1024);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const bytes = MIB * 1024 * 1024;
+const cli = resolve(import.meta.dir, "../src/cli.ts");
+const base = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "palhm-bench-"));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function timed(argv: string[]): Promise<{ ms: number; maxRss: number }> {
+  const t0 = performance.now();
+  const p = Bun.spawn(argv, { stdout: "ignore", stderr: "inherit" });
+  const status = await p.exited;
+  const ms = performance.now() - t0;
+  if (status !== 0) throw new Error(`${argv.join(" ")} exited with ${status}`);
+  // Bun reports maxRSS in bytes.
+  return { ms, maxRss: Number(p.resourceUsage()?.maxRSS ?? 0) };
+}
+
+function config(name: string, objects: unknown[], root: string): string {
+  const file = join(base, `${name}.config.ts`);
+  const cfg = {
+    tasks: {
+      bench: { type: "backup", backend: { type: "localfs", root, nbCopyLimit: 1 }, objects },
+      noop: { type: "routine", steps: [{ argv: ["/bin/true"] }] },
+    },
+  };
+  writeFileSync(file, `export default ${JSON.stringify(cfg)};\n`);
+  return file;
+}
+
+async function compare(name: string, palhmPipeline: string[][], shellLine: (out: string) => string, target: number) {
+  const root = join(base, `${name}-root`);
+  const file = config(name, [{ path: "object", pipeline: palhmPipeline.map((argv) => ({ argv })) }], root);
+  const pal: number[] = [];
+  const sh: number[] = [];
+  let rss = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const out = join(base, `${name}.out`);
+    sh.push((await timed(["sh", "-c", shellLine(out)])).ms);
+    rmSync(out, { force: true });
+    const r = await timed([process.execPath, cli, "-q", "-f", file, "run", "bench"]);
+    pal.push(r.ms);
+    rss = Math.max(rss, r.maxRss);
+  }
+  const ratio = median(pal) / median(sh);
+  console.log(
+    `${name.padEnd(5)} ${MIB} MiB: sh ${median(sh).toFixed(0)} ms, palhm ${median(pal).toFixed(0)} ms, ratio ${ratio.toFixed(2)} (target <= ${target}) ${ratio <= target ? "OK" : "MISSED"}; palhm peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`,
+  );
+}
+
+/** SHA-256 throughput of this machine: the manifest hashes every byte, so it bounds the raw case. */
+function sha256MiBs(): number {
+  const buf = new Uint8Array(64 << 20);
+  const t0 = performance.now();
+  new Bun.CryptoHasher("sha256").update(buf).update(buf).digest();
+  return 128 / ((performance.now() - t0) / 1000);
+}
+
+try {
+  console.log(`SHA-256 here: ${sha256MiBs().toFixed(0)} MiB/s (single thread)`);
+  const input = join(base, "input");
+  // Compressible but not trivial: base64 of random bytes.
+  await timed(["sh", "-c", `head -c ${Math.floor((bytes * 3) / 4)} /dev/urandom | base64 -w 0 > ${input}`]);
+  await compare("zstd", [["cat", input], ["zstd", "-1", "-T0"]], (out) => `cat ${input} | zstd -1 -T0 > ${out}`, 1.15);
+  await compare("raw", [["head", "-c", String(bytes), "/dev/zero"], ["cat"]], (out) => `head -c ${bytes} /dev/zero | cat > ${out}`, 1.5);
+
+  const noop = config("noop", [], join(base, "noop-root"));
+  const times: number[] = [];
+  for (let i = 0; i < 9; i++) times.push((await timed([process.execPath, cli, "-q", "-f", noop, "run", "noop"])).ms);
+  const m = median(times);
+  console.log(`noop  routine /bin/true: median ${m.toFixed(0)} ms over ${times.length} runs (target <= 100) ${m <= 100 ? "OK" : "MISSED"}`);
+} finally {
+  rmSync(base, { recursive: true, force: true });
+}

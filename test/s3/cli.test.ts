@@ -24,7 +24,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function _config(name: string, endpoint: string, bucket: string): string {
+function _config(name: string, endpoint: string | undefined, bucket: string, extra = ""): string {
   const file = join(dir, `${name}.ts`);
   writeFileSync(
     file,
@@ -33,7 +33,7 @@ export default defineConfig({
   tasks: {
     offsite: {
       type: "backup",
-      backend: { type: "aws-s3", bucket: ${JSON.stringify(bucket)}, root: "/hosts/h1/", endpoint: ${JSON.stringify(endpoint)}, nbCopyLimit: 5 },
+      backend: { type: "aws-s3", bucket: ${JSON.stringify(bucket)}, root: "/hosts/h1/", ${endpoint ? `endpoint: ${JSON.stringify(endpoint)},` : ""} nbCopyLimit: 5 ${extra} },
       objects: [
         { path: "etc.tar", pipeline: [{ argv: ["tar", "-C", ${JSON.stringify(ROOT)}, "-cf", "-", "src/backends"] }] },
         { path: "note.txt", pipeline: [{ argv: ["echo", "hello"] }] },
@@ -46,10 +46,20 @@ export default defineConfig({
   return file;
 }
 
-async function _palhm(args: string[], secret: string): Promise<{ status: number; stderr: string; stdout: string }> {
+async function _palhm(
+  args: string[],
+  secret: string | null,
+  env: Record<string, string> = {},
+  region: string | null = "us-east-1",
+): Promise<{ status: number; stderr: string; stdout: string }> {
+  const base: Record<string, string | undefined> = { ...process.env };
+  for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION"]) delete base[k];
+  if (region) base.AWS_REGION = region;
+  if (secret !== null) Object.assign(base, { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: secret });
+  Object.assign(base, env);
   const proc = Bun.spawn(["bun", "src/cli.ts", ...args], {
     cwd: ROOT,
-    env: { ...process.env, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: secret, AWS_REGION: "us-east-1" },
+    env: base,
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -79,5 +89,49 @@ describe("palhm run on aws-s3 (real CLI)", () => {
     expect(r.stderr).toContain("access denied");
     expect(r.stderr).not.toContain(SECRET);
     expect(r.stderr).not.toContain("internal error");
+  });
+});
+
+describe("credentials and endpoint from the AWS SDK's chain (real CLI, s3rver)", () => {
+  const creds = join(dir, "credentials");
+  writeFileSync(
+    creds,
+    "[backup]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n\n[default]\naws_access_key_id = NOBODY\naws_secret_access_key = wrong-default-secret\n",
+  );
+  const noConfig = join(dir, "no-aws-config");
+
+  async function _copies(): Promise<number> {
+    const b = await openS3Backend(s3Param(s3, { root: "hosts/h1" }), backendCtx());
+    const n = (await b.listCopies()).length;
+    await b.close?.();
+    return n;
+  }
+
+  test("the backend's profile selects credentials from AWS_SHARED_CREDENTIALS_FILE", async () => {
+    const before = await _copies();
+    const env = { AWS_SHARED_CREDENTIALS_FILE: creds, AWS_CONFIG_FILE: noConfig };
+    const r = await _palhm(["-q", "-f", _config("profile", s3.endpoint, s3.bucket, `, profile: "backup"`), "run", "offsite"], null, env);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(await _copies()).toBe(before + 1);
+  });
+
+  test("profile \"default\" lets AWS_PROFILE choose; the wrong keys are refused without printing the secret", async () => {
+    const env = { AWS_SHARED_CREDENTIALS_FILE: creds, AWS_CONFIG_FILE: noConfig };
+    const ok = await _palhm(["-q", "-f", _config("awsprofile", s3.endpoint, s3.bucket), "run", "offsite"], null, { ...env, AWS_PROFILE: "backup" });
+    expect(ok.status).toBe(0);
+    const bad = await _palhm(["-q", "-f", _config("default", s3.endpoint, s3.bucket), "run", "offsite"], null, env);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`s3://${s3.bucket}/hosts/h1/`);
+    expect(bad.stderr).not.toContain("wrong-default-secret");
+  });
+
+  test("AWS_ENDPOINT_URL_S3 points a config without endpoint (nor any region) at an S3-compatible store", async () => {
+    const before = await _copies();
+    const env = { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_CONFIG_FILE: noConfig, AWS_SHARED_CREDENTIALS_FILE: noConfig };
+    const r = await _palhm(["-q", "-f", _config("envendpoint", undefined, s3.bucket), "run", "offsite"], "S3RVER", env, null);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(await _copies()).toBe(before + 1);
   });
 });

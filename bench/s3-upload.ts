@@ -1,0 +1,123 @@
+/**
+ * Benchmark: stream 1 GiB from a child process (`head -c 1073741824 /dev/zero`)
+ * into a local s3rver, through palhm's aws-s3 backend (copy + Sink), and
+ * through a plain `@aws-sdk/lib-storage` Upload of the same bytes with the
+ * same part size and concurrency, in the same run.
+ *
+ * Each upload runs in its own process so its peak RSS (VmHWM) is its own;
+ * s3rver runs in a third process. Prints peak RSS and the throughput ratio.
+ *
+ *   bun bench/s3-upload.ts [BYTES] [ROUNDS]
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const BUCKET = "bench";
+const MiB = 1024 * 1024;
+
+function _peakRss(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
+}
+
+function _producer(bytes: number) {
+  return Bun.spawn(["head", "-c", String(bytes), "/dev/zero"], { stdout: "pipe", stderr: "inherit" });
+}
+
+/** `--server DIR`: run s3rver, print its endpoint, live until stdin closes. */
+async function _server(dir: string): Promise<void> {
+  const { default: S3rver } = await import("s3rver");
+  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: dir, configureBuckets: [{ name: BUCKET }] });
+  const addr = await server.run();
+  process.stdout.write(`http://127.0.0.1:${addr.port}\n`);
+  for await (const _ of Bun.stdin.stream()) {
+    // keep running until the parent closes stdin
+  }
+  await server.close();
+}
+
+/** `--upload palhm|lib-storage ENDPOINT BYTES`: one upload; prints JSON {ms, peakRss}. */
+async function _upload(kind: string, endpoint: string, bytes: number): Promise<void> {
+  process.env.AWS_ACCESS_KEY_ID = "S3RVER";
+  process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
+  process.env.AWS_REGION = "us-east-1";
+  const t0 = performance.now();
+  if (kind === "palhm") {
+    const { openS3Backend } = await import("../src/backends/s3.ts");
+    const { log } = await import("../src/log.ts");
+    const { prefixOf } = await import("../src/backup/prefix.ts");
+    const ctx = { taskId: "bench", log, signal: new AbortController().signal };
+    const param = { type: "aws-s3", bucket: BUCKET, root: `palhm-${process.pid}`, profile: "default", endpoint, nbCopyLimit: null, rootSizeLimit: null } as const;
+    const backend = await openS3Backend(param, ctx);
+    const writer = await backend.createCopy(prefixOf(new Date()), ctx);
+    const sink = await writer.openSink("zero.bin", {});
+    const proc = _producer(bytes);
+    for await (const chunk of proc.stdout) await sink.write(chunk);
+    await sink.close();
+    await backend.close?.();
+  } else {
+    const { S3Client } = await import("@aws-sdk/client-s3");
+    const { Upload } = await import("@aws-sdk/lib-storage");
+    const client = new S3Client({
+      endpoint,
+      forcePathStyle: true,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    });
+    const proc = _producer(bytes);
+    const up = new Upload({
+      client,
+      params: { Bucket: BUCKET, Key: `lib-${process.pid}/zero.bin`, Body: proc.stdout },
+      partSize: 8 * MiB,
+      queueSize: 4,
+    });
+    await up.done();
+    client.destroy();
+  }
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, peakRss: _peakRss() }) + "\n");
+}
+
+async function _child(args: string[]): Promise<{ ms: number; peakRss: number }> {
+  const proc = Bun.spawn(["bun", import.meta.path, ...args], { stdout: "pipe", stderr: "inherit" });
+  const [out, status] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  if (status !== 0) throw new Error(`${args.join(" ")} exited ${status}`);
+  return JSON.parse(out.trim().split("\n").at(-1)!);
+}
+
+async function _main(bytes: number, rounds: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "palhm-bench-s3-"));
+  const server = Bun.spawn(["bun", import.meta.path, "--server", dir], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+  try {
+    const reader = server.stdout.getReader();
+    const { value } = await reader.read();
+    const endpoint = new TextDecoder().decode(value).trim();
+    reader.releaseLock();
+    const results: Record<string, { ms: number; peakRss: number }[]> = { "lib-storage": [], palhm: [] };
+    for (let i = 0; i < rounds; i++) {
+      for (const kind of ["lib-storage", "palhm"] as const) {
+        const r = await _child(["--upload", kind, endpoint, String(bytes)]);
+        results[kind]!.push(r);
+        console.log(`${kind.padEnd(11)} round ${i + 1}: ${(r.ms / 1000).toFixed(2)} s, ${((bytes / MiB / r.ms) * 1000).toFixed(1)} MiB/s, peak RSS ${(r.peakRss / MiB).toFixed(0)} MiB`);
+      }
+      rmSync(join(dir, BUCKET), { recursive: true, force: true }); // keep the disk small between rounds
+      Bun.spawnSync(["mkdir", "-p", join(dir, BUCKET)]);
+    }
+    const best = (k: string) => Math.min(...results[k]!.map((r) => r.ms));
+    const peak = Math.max(...results.palhm!.map((r) => r.peakRss));
+    const ratio = best("lib-storage") / best("palhm");
+    console.log(`\n${(bytes / MiB).toFixed(0)} MiB, best of ${rounds}:`);
+    console.log(`  palhm peak RSS: ${(peak / MiB).toFixed(0)} MiB (limit 256 MiB) ${peak <= 256 * MiB ? "OK" : "OVER"}`);
+    console.log(`  lib-storage peak RSS: ${(Math.max(...results["lib-storage"]!.map((r) => r.peakRss)) / MiB).toFixed(0)} MiB`);
+    console.log(`  throughput ratio palhm / lib-storage: ${ratio.toFixed(2)} (target >= 0.90) ${ratio >= 0.9 ? "OK" : "BELOW"}`);
+  } finally {
+    server.stdin.end();
+    await server.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === "--server") await _server(argv[1]!);
+else if (argv[0] === "--upload") await _upload(argv[1]!, argv[2]!, Number(argv[3]));
+else await _main(Number(argv[0] ?? 1024 * MiB), Number(argv[1] ?? 2));

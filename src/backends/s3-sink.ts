@@ -48,6 +48,8 @@ export class S3Sink implements Sink {
   private readonly spare: Uint8Array[] = [];
   private failure: unknown = null;
   private state: "open" | "closing" | "closed" | "aborted" = "open";
+  /** Cancels parts still uploading when the sink is aborted (a failed pipeline, SIGINT). */
+  private readonly cancel = new AbortController();
 
   constructor(
     private readonly target: UploadTarget,
@@ -124,6 +126,7 @@ export class S3Sink implements Sink {
     if (this.state === "closed" || this.state === "aborted") return;
     this.state = "aborted";
     this.failure ??= new Error("aborted");
+    this.cancel.abort();
     await this.settle();
     await this.abortUpload();
   }
@@ -174,6 +177,7 @@ export class S3Sink implements Sink {
             Body: body,
             ContentLength: body.length,
           }),
+          { abortSignal: this.cancel.signal },
         );
         this.parts[partNumber - 1] = { PartNumber: partNumber, ETag: r.ETag ?? "" };
       } catch (e) {

@@ -33,7 +33,7 @@ export default defineConfig({
   tasks: {
     offsite: {
       type: "backup",
-      backend: { type: "aws-s3", bucket: ${JSON.stringify(bucket)}, root: "/hosts/h1/", ${endpoint ? `endpoint: ${JSON.stringify(endpoint)},` : ""} nbCopyLimit: 5 ${extra} },
+      backend: { type: "aws-s3", bucket: ${JSON.stringify(bucket)}, root: "/hosts/${name}/", ${endpoint ? `endpoint: ${JSON.stringify(endpoint)},` : ""} nbCopyLimit: 5 ${extra} },
       objects: [
         { path: "etc.tar", pipeline: [{ argv: ["tar", "-C", ${JSON.stringify(ROOT)}, "-cf", "-", "src/backends"] }] },
         { path: "note.txt", pipeline: [{ argv: ["echo", "hello"] }] },
@@ -73,7 +73,7 @@ describe("palhm run on aws-s3 (real CLI)", () => {
     const r = await _palhm(["-q", "-f", _config("ok", s3.endpoint, s3.bucket), "run", "offsite"], "S3RVER");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const b = await openS3Backend(s3Param(s3, { root: "hosts/h1" }), backendCtx());
+    const b = await openS3Backend(s3Param(s3, { root: "hosts/ok" }), backendCtx());
     const copies = await b.listCopies();
     expect(copies.map((c) => c.state)).toEqual(["complete"]);
     const reader = await b.openCopy(copies[0]!.prefix);
@@ -85,7 +85,7 @@ describe("palhm run on aws-s3 (real CLI)", () => {
   test("a 403 from the store fails the run (exit 1) with one clear message and no secret", async () => {
     const r = await _palhm(["-f", _config("denied", loop.endpoint, "denied-bucket"), "run", "offsite"], SECRET);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("s3://denied-bucket/hosts/h1/");
+    expect(r.stderr).toContain("s3://denied-bucket/hosts/denied/");
     expect(r.stderr).toContain("access denied");
     expect(r.stderr).not.toContain(SECRET);
     expect(r.stderr).not.toContain("internal error");
@@ -100,38 +100,38 @@ describe("credentials and endpoint from the AWS SDK's chain (real CLI, s3rver)",
   );
   const noConfig = join(dir, "no-aws-config");
 
-  async function _copies(): Promise<number> {
-    const b = await openS3Backend(s3Param(s3, { root: "hosts/h1" }), backendCtx());
+  async function _copies(name: string): Promise<number> {
+    const b = await openS3Backend(s3Param(s3, { root: `hosts/${name}` }), backendCtx());
     const n = (await b.listCopies()).length;
     await b.close?.();
     return n;
   }
 
   test("the backend's profile selects credentials from AWS_SHARED_CREDENTIALS_FILE", async () => {
-    const before = await _copies();
     const env = { AWS_SHARED_CREDENTIALS_FILE: creds, AWS_CONFIG_FILE: noConfig };
     const r = await _palhm(["-q", "-f", _config("profile", s3.endpoint, s3.bucket, `, profile: "backup"`), "run", "offsite"], null, env);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(await _copies()).toBe(before + 1);
+    expect(await _copies("profile")).toBe(1);
   });
 
   test("profile \"default\" lets AWS_PROFILE choose; the wrong keys are refused without printing the secret", async () => {
     const env = { AWS_SHARED_CREDENTIALS_FILE: creds, AWS_CONFIG_FILE: noConfig };
     const ok = await _palhm(["-q", "-f", _config("awsprofile", s3.endpoint, s3.bucket), "run", "offsite"], null, { ...env, AWS_PROFILE: "backup" });
+    expect(ok.stderr).toBe("");
     expect(ok.status).toBe(0);
     const bad = await _palhm(["-q", "-f", _config("default", s3.endpoint, s3.bucket), "run", "offsite"], null, env);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain(`s3://${s3.bucket}/hosts/h1/`);
+    expect(await _copies("awsprofile")).toBe(1);
+    expect(bad.stderr).toContain(`s3://${s3.bucket}/hosts/default/`);
     expect(bad.stderr).not.toContain("wrong-default-secret");
   });
 
   test("AWS_ENDPOINT_URL_S3 points a config without endpoint (nor any region) at an S3-compatible store", async () => {
-    const before = await _copies();
     const env = { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_CONFIG_FILE: noConfig, AWS_SHARED_CREDENTIALS_FILE: noConfig };
     const r = await _palhm(["-q", "-f", _config("envendpoint", undefined, s3.bucket), "run", "offsite"], "S3RVER", env, null);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(await _copies()).toBe(before + 1);
+    expect(await _copies("envendpoint")).toBe(1);
   });
 });

@@ -4,21 +4,14 @@
  * Global options are taken out first (anywhere on the line); the command
  * module is then loaded lazily, so start-up pays only for what runs.
  */
-import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
-import { commands, loadCommand } from "./commands/_registry.ts";
+import { runCommand, type ArgsDef, type CommandDef } from "citty";
+import { commands, loadCommand, main } from "./commands/_registry.ts";
 import { globals, parseGlobals } from "./commands/_context.ts";
+import { usage } from "./commands/_usage.ts";
 import { PalhmError, UsageError } from "./errors.ts";
 import { VERSION } from "./version.ts";
 
-export const main = defineCommand({
-  meta: {
-    name: "palhm",
-    version: VERSION,
-    description:
-      "Periodic Automatic Live Host Maintenance. Global options: -q (errors only), -v (more; repeatable), -f/--config FILE.",
-  },
-  subCommands: Object.fromEntries(Object.keys(commands).map((n) => [n, () => loadCommand(n)])),
-});
+export { main };
 
 function _flagNames(args: ArgsDef): Set<string> {
   const names = new Set(["help", "h"]);
@@ -47,18 +40,13 @@ async function _checkFlags(name: string, cmd: CommandDef<any>, rawArgs: string[]
   }
 }
 
-async function _usage(name?: string): Promise<string> {
-  if (!name) return renderUsage(main);
-  return renderUsage(await loadCommand(name), main);
-}
-
 export async function cli(argv: string[]): Promise<number> {
   let command: string | undefined;
   try {
     const rest = parseGlobals(argv);
     command = rest[0];
     if (command === "--help" || command === "-h") {
-      process.stdout.write((await _usage()) + "\n");
+      process.stdout.write((await usage(undefined, process.stdout)) + "\n");
       return 0;
     }
     if (command === "--version" || command === "-V") {
@@ -70,7 +58,7 @@ export async function cli(argv: string[]): Promise<number> {
     const cmd = await loadCommand(command);
     const rawArgs = rest.slice(1);
     if (rawArgs.includes("--help") || rawArgs.includes("-h")) {
-      process.stdout.write((await _usage(command)) + "\n");
+      process.stdout.write((await usage(command, process.stdout)) + "\n");
       return 0;
     }
     await _checkFlags(command, cmd, rawArgs);
@@ -87,7 +75,7 @@ export async function reportError(e: unknown, command?: string): Promise<number>
     process.stderr.write(`palhm: ${e.message}\n`);
     if (e instanceof UsageError) {
       const known = command && command in commands ? command : undefined;
-      process.stderr.write("\n" + (await _usage(known).catch(() => "")) + "\n");
+      process.stderr.write("\n" + (await usage(known, process.stderr).catch(() => "")) + "\n");
     }
     return e.exitCode;
   }

@@ -1,4 +1,5 @@
-import type { CommandDef } from "citty";
+import { defineCommand, type CommandDef } from "citty";
+import { VERSION } from "../version.ts";
 
 /** Every command, loaded on demand: one module per command. */
 export const commands: Record<string, () => Promise<{ default: CommandDef<any> }>> = {
@@ -20,3 +21,13 @@ export async function loadCommand(name: string): Promise<CommandDef<any>> {
   if (!load) throw new Error(`no command ${name}`);
   return (await load()).default;
 }
+
+/** The command tree, for usage text and citty. */
+export const main = defineCommand({
+  meta: {
+    name: "palhm",
+    version: VERSION,
+    description: "Periodic Automatic Live Host Maintenance: backups, rotation, routines, hooks and boot reports",
+  },
+  subCommands: Object.fromEntries(Object.keys(commands).map((n) => [n, () => loadCommand(n)])),
+});

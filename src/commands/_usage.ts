@@ -1,0 +1,29 @@
+/** Usage text for palhm and its commands, coloured only on a terminal. */
+import { renderUsage, type CommandDef } from "citty";
+import { commands, loadCommand, main } from "./_registry.ts";
+
+const GLOBALS = `GLOBAL OPTIONS
+
+  -q, --quiet          Errors only (cron mails only failures)
+  -v, --verbose        More output; repeatable (-vv); not with -q
+  -f, --config FILE    Config file (default: $PALHM_CONFIG, ./palhm.config.ts, /etc/palhm/palhm.config.ts)
+`;
+
+/** Colour only for a terminal, and never when NO_COLOR is set or TERM is dumb. */
+export function wantsColour(stream: { isTTY?: boolean }, env = process.env): boolean {
+  return !!stream.isTTY && !env.NO_COLOR && env.TERM !== "dumb";
+}
+
+/** The usage of palhm (no name) or of one command, for `stream`. */
+export async function usage(name: string | undefined, stream: { isTTY?: boolean }): Promise<string> {
+  const text =
+    name && name in commands
+      ? await renderUsage((await loadCommand(name)) as CommandDef<any>, main)
+      : await renderUsage(main);
+  const plain = text
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .join("\n");
+  const full = `${plain}\n\n${GLOBALS}`;
+  return wantsColour(stream) ? full : Bun.stripANSI(full);
+}

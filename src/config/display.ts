@@ -1,0 +1,113 @@
+/**
+ * A resolved config as plain data for people (`palhm config`): maps become
+ * objects, big integers strings, functions their names, exit code ranges
+ * their text; and secrets are masked, since the output lands in terminals,
+ * tickets and mails.
+ */
+import type { ResolvedConfig, ResolvedExec, ResolvedHooks, ResolvedTask } from "./resolved.ts";
+
+export const MASK = "***";
+const SECRET_NAME = /SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|KEY|CREDENTIAL|AUTH/i;
+
+/** Masks the value of env variables named like secrets. */
+export function maskEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, SECRET_NAME.test(k) ? MASK : v]));
+}
+
+/**
+ * Masks secrets passed as arguments: `--password=X`, `--token X`-style pairs,
+ * and mysql's `-pX`. The option name is kept so the reader sees what was masked.
+ */
+export function maskArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const long = /^(--?[\w-]+)=(.*)$/.exec(a);
+    if (long && SECRET_NAME.test(long[1]!)) out.push(`${long[1]}=${MASK}`);
+    else if (/^-p.+/.test(a) && i > 0 && /mysql|mariadb/.test(argv[0]!)) out.push(`-p${MASK}`);
+    else if (/^--[\w-]+$/.test(a) && SECRET_NAME.test(a) && i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) {
+      out.push(a, MASK);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+function _exec(e: ResolvedExec): Record<string, unknown> {
+  return {
+    ...(e.id === undefined ? {} : { id: e.id }),
+    argv: maskArgv(e.argv),
+    ...(Object.keys(e.env).length ? { env: maskEnv(e.env) } : {}),
+    ec: e.ec.text,
+    vlStderr: e.vlStderr,
+    vlStdout: e.vlStdout,
+  };
+}
+
+function _hooks(h: ResolvedHooks): Record<string, unknown> | undefined {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const [op, states] of Object.entries(h)) {
+    for (const [state, fns] of Object.entries(states)) {
+      if (fns.length) (out[op] ??= {})[state] = fns.map((f) => f.name + (f.timeout ? ` (timeout ${f.timeout}s)` : ""));
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+const _limit = (l: bigint | null) => (l === null ? "inf" : l.toString());
+
+function _task(t: ResolvedTask): Record<string, unknown> {
+  if (t.type === "routine") {
+    return {
+      type: "routine",
+      steps: t.steps.map((s) => {
+        switch (s.kind) {
+          case "exec":
+            return { exec: _exec(s.exec) };
+          case "task":
+            return { task: s.task };
+          case "sigmask":
+            return { builtin: "sigmask", param: s.param };
+          case "fn":
+            return { function: s.name };
+        }
+      }),
+    };
+  }
+  const b = t.backend;
+  const backend: Record<string, unknown> =
+    b.type === "custom" ? { type: "custom", impl: b.impl.type } : { ...b };
+  if ("nbCopyLimit" in b) backend.nbCopyLimit = _limit(b.nbCopyLimit);
+  if ("rootSizeLimit" in b) backend.rootSizeLimit = _limit(b.rootSizeLimit);
+  if (b.type === "localfs") Object.assign(backend, { dmode: b.dmode.toString(8), fmode: b.fmode.toString(8) });
+  const hooks = _hooks(t.hooks);
+  return {
+    type: "backup",
+    backend,
+    groups: t.groups,
+    objects: t.objects.map((o) => ({
+      path: o.path,
+      group: o.group,
+      ...(o.allocSize === undefined ? {} : { allocSize: o.allocSize.toString() }),
+      pipeline: o.pipeline.map(_exec),
+      ...(o.restore ? { restore: o.restore.map(_exec) } : {}),
+    })),
+    ...(hooks ? { hooks } : {}),
+  };
+}
+
+/** The resolved config as plain, secret-free data. */
+export function displayConfig(c: ResolvedConfig): Record<string, unknown> {
+  const hooks = _hooks(c.hooks);
+  const br = c.bootReport;
+  return {
+    sources: c.sources,
+    workers: c.workers,
+    verbosity: c.verbosity,
+    hooksDir: c.hooksDir,
+    ...(hooks ? { hooks } : {}),
+    execs: Object.fromEntries([...c.execs].map(([id, e]) => [id, _exec(e)])),
+    tasks: Object.fromEntries([...c.tasks].map(([id, t]) => [id, _task(t)])),
+    ...(br ? { bootReport: { ...br, mua: br.mua.type === "custom" ? { type: "custom", impl: br.mua.impl.type } : br.mua } } : {}),
+  };
+}

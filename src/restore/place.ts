@@ -6,7 +6,7 @@
  */
 import { lstat, mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { UsageError } from "../errors.ts";
+import { SelectionError } from "./errors.ts";
 import type { Stage } from "./stage.ts";
 
 async function _exists(path: string): Promise<boolean> {
@@ -26,7 +26,7 @@ export async function existingTargets(dir: string, paths: readonly string[]): Pr
 export function refuseOverwrite(dir: string, existing: readonly string[]): void {
   if (!existing.length) return;
   const list = existing.slice(0, 5).join(", ") + (existing.length > 5 ? `, and ${existing.length - 5} more` : "");
-  throw new UsageError(`${dir} already holds ${list}: refusing to overwrite (use --force to replace)`);
+  throw new SelectionError(`${dir} already holds ${list}: refusing to overwrite (use --force to replace)`);
 }
 
 export async function placeFiles(stage: Stage, dir: string, paths: readonly string[], force: boolean): Promise<void> {

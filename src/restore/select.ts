@@ -4,7 +4,8 @@
  */
 import type { CopyInfo } from "../backends/types.ts";
 import type { ResolvedBackupTask, ResolvedGroup, ResolvedObject } from "../config/resolved.ts";
-import { TaskError, UsageError } from "../errors.ts";
+import { TaskError } from "../errors.ts";
+import { SelectionError } from "./errors.ts";
 
 /** The latest complete copy, else the named one. Incomplete copies are refused; legacy ones only when named. */
 export function pickCopy(taskId: string, copies: readonly CopyInfo[], wanted?: string): CopyInfo {
@@ -12,10 +13,10 @@ export function pickCopy(taskId: string, copies: readonly CopyInfo[], wanted?: s
     const copy = copies.find((c) => c.prefix === wanted);
     if (!copy) {
       const known = copies.map((c) => c.prefix).join(", ") || "none";
-      throw new UsageError(`task ${taskId} has no copy "${wanted}" (copies: ${known})`);
+      throw new SelectionError(`task ${taskId} has no copy "${wanted}" (copies: ${known})`);
     }
     if (copy.state === "incomplete") {
-      throw new UsageError(`copy ${wanted} of task ${taskId} is incomplete (being written, or its run died): refusing to use it`);
+      throw new SelectionError(`copy ${wanted} of task ${taskId} is incomplete (being written, or its run died): refusing to use it`);
     }
     return copy;
   }
@@ -33,7 +34,7 @@ export function pickPaths(prefix: string, available: readonly string[], wanted: 
   const have = new Set(available);
   const unknown = wanted.filter((p) => !have.has(p));
   if (unknown.length) {
-    throw new UsageError(
+    throw new SelectionError(
       `copy ${prefix} has no object ${unknown.map((p) => `"${p}"`).join(", ")} (objects: ${available.join(", ") || "none"})`,
     );
   }
@@ -78,7 +79,7 @@ export function restorePipelines(task: ResolvedBackupTask, paths: readonly strin
   const byPath = new Map(task.objects.map((o) => [o.path, o]));
   const lacking = paths.filter((p) => !byPath.get(p)?.restore?.length);
   if (lacking.length) {
-    throw new UsageError(
+    throw new SelectionError(
       `task ${task.id}: no restore pipeline for object${lacking.length > 1 ? "s" : ""} ${lacking.join(", ")}; ` +
         "pick objects that have one with --object PATH, or write the objects as files with --to DIR",
     );

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, open, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { CopyReader } from "../backends/types.ts";
 import type { ManifestObject } from "../backup/manifest.ts";
-import { UsageError } from "../errors.ts";
+import { SelectionError } from "./errors.ts";
 import { assertMatches, digestStream, type Digest } from "./hash-stream.ts";
 
 export const STAGE_PREFIX = ".palhm-restore-";
@@ -18,7 +18,7 @@ export const STAGE_PREFIX = ".palhm-restore-";
 export function checkObjectPath(path: string): void {
   const segments = path.split("/");
   if (path.startsWith("/") || segments.some((s) => s === "" || s === "." || s === "..")) {
-    throw new UsageError(`object path "${path}" would leave the restore directory: refusing it`);
+    throw new SelectionError(`object path "${path}" would leave the restore directory: refusing it`);
   }
 }
 

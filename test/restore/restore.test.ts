@@ -3,7 +3,8 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openBackend } from "../../src/backends/index.ts";
 import type { ResolvedBackupTask } from "../../src/config/resolved.ts";
-import { TaskError, UsageError, VerifyError } from "../../src/errors.ts";
+import { TaskError, VerifyError } from "../../src/errors.ts";
+import { SelectionError } from "../../src/restore/errors.ts";
 import { log } from "../../src/log.ts";
 import { runRestore, type RestoreOptions } from "../../src/restore/restore.ts";
 import { exec, localTask, makeCopy, obj, recordingHooks, runContext, sh, tempDir } from "./_fixtures.ts";
@@ -105,7 +106,7 @@ describe("restore through pipelines (localfs)", () => {
     const calls: string[] = [];
     const task = localTask(root.path, [obj("a.sql", [exec("true")]), obj("os-release")], recordingHooks(calls));
     const e = await failure(restore(task));
-    expect(e).toBeInstanceOf(UsageError);
+    expect(e).toBeInstanceOf(SelectionError);
     expect(e.message).toContain("os-release");
     expect(calls).toEqual([]);
     expect((await restore(task, { objects: ["a.sql"] })).objects.map((o) => o.path)).toEqual(["a.sql"]);
@@ -149,7 +150,7 @@ describe("restore --to DIR", () => {
 
     await writeFile(join(out.path, "os-release"), "mine");
     const e = await failure(restore(task, { to: out.path }));
-    expect(e).toBeInstanceOf(UsageError);
+    expect(e).toBeInstanceOf(SelectionError);
     expect(e.message).toMatch(/os-release.*refusing to overwrite/);
     expect(await readFile(join(out.path, "os-release"), "utf8")).toBe("mine");
 

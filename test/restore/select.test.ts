@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { CopyInfo } from "../../src/backends/types.ts";
 import type { ResolvedBackupTask, ResolvedExec, ResolvedObject } from "../../src/config/resolved.ts";
-import { TaskError, UsageError } from "../../src/errors.ts";
+import { TaskError } from "../../src/errors.ts";
+import { SelectionError } from "../../src/restore/errors.ts";
 import { applyOrder, groupOrder, pickCopy, pickPaths, restorePipelines } from "../../src/restore/select.ts";
 
 const copy = (prefix: string, state: CopyInfo["state"]): CopyInfo => ({ prefix, state, size: 10n });
@@ -35,7 +36,7 @@ describe("choosing the copy", () => {
 
   test("an unknown prefix is a usage error listing the copies", () => {
     const e = (() => { try { pickCopy("t", copies, "nope"); } catch (e) { return e; } })();
-    expect(e).toBeInstanceOf(UsageError);
+    expect(e).toBeInstanceOf(SelectionError);
     expect((e as Error).message).toContain("2022-01-02T00:00:00+00:00");
   });
 

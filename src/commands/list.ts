@@ -1,10 +1,31 @@
 import { defineCommand } from "citty";
-import { TaskError } from "../errors.ts";
+import { loadResolvedConfig } from "./_context.ts";
 
-// Placeholder until its issue lands: refuses to pretend.
 export default defineCommand({
-  meta: { name: "list", description: "(not yet available)" },
-  run() {
-    throw new TaskError("palhm list is not available yet");
+  meta: { name: "list", description: "List a backup task's copies, oldest first: prefix, state (complete, incomplete, legacy), objects, size" },
+  args: {
+    task: { type: "positional", required: true, description: "Backup task id" },
+    json: { type: "boolean", description: "Print one JSON document" },
+  },
+  async run({ args }) {
+    const config = await loadResolvedConfig();
+    const { openTaskSession, interruptedOr } = await import("../restore/session.ts");
+    const { listCopies, formatListing, listingJson } = await import("../restore/list.ts");
+    const session = await openTaskSession(config, args.task);
+    try {
+      const copies = await listCopies(session.backend);
+      if (args.json) {
+        process.stdout.write(JSON.stringify(listingJson(session.task.id, session.backend.describe(), copies), null, 2) + "\n");
+      } else if (copies.length) {
+        process.stdout.write(formatListing(copies) + "\n");
+      } else {
+        session.ctx.log.info(`task ${session.task.id} has no copies in ${session.backend.describe()}`);
+      }
+      return 0;
+    } catch (e) {
+      throw interruptedOr(session.ctx, e);
+    } finally {
+      await session.close();
+    }
   },
 });

@@ -1,10 +1,63 @@
 import { defineCommand } from "citty";
-import { TaskError } from "../errors.ts";
+import { resolve } from "node:path";
+import { UsageError } from "../errors.ts";
+import { loadResolvedConfig } from "./_context.ts";
 
-// Placeholder until its issue lands: refuses to pretend.
+/** citty keeps only the last value of a repeated option: `--object` is read from the raw arguments. */
+function _repeated(rawArgs: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === "--") break;
+    if (a === `--${name}`) {
+      const v = rawArgs[++i];
+      if (v === undefined) throw new UsageError(`--${name} needs a value`);
+      values.push(v);
+    } else if (a.startsWith(`--${name}=`)) values.push(a.slice(name.length + 3));
+  }
+  return values;
+}
+
 export default defineCommand({
-  meta: { name: "restore", description: "(not yet available)" },
-  run() {
-    throw new TaskError("palhm restore is not available yet");
+  meta: {
+    name: "restore",
+    description:
+      "Restore a copy (default: the latest complete one) through each object's restore pipeline, or as files under --to DIR; every object is checked against the manifest (size, SHA-256) before it is applied",
+  },
+  args: {
+    task: { type: "positional", required: true, description: "Backup task id" },
+    copy: { type: "string", description: "Prefix of the copy to restore (a legacy copy only this way)", valueHint: "PREFIX" },
+    object: { type: "string", description: "Object path to restore (repeatable; default: every object of the copy)", valueHint: "PATH" },
+    to: { type: "string", description: "Write the objects as files under DIR instead of running restore pipelines", valueHint: "DIR" },
+    force: { type: "boolean", description: "With --to: replace existing files" },
+    staging: { type: "string", description: "Where objects of a remote backend are staged and verified before a pipeline consumes them (default: $TMPDIR)", valueHint: "DIR" },
+    json: { type: "boolean", description: "Print the result as one JSON document" },
+  },
+  async run({ args, rawArgs }) {
+    if (args.force && args.to === undefined) throw new UsageError("--force only applies with --to DIR");
+    if (args.to === "") throw new UsageError("--to needs a DIR");
+    const objects = _repeated(rawArgs, "object");
+    const config = await loadResolvedConfig();
+    const { openTaskSession, interruptedOr } = await import("../restore/session.ts");
+    const { runRestore } = await import("../restore/restore.ts");
+    const session = await openTaskSession(config, args.task);
+    try {
+      const result = await runRestore(session.ctx, session.task, session.backend, {
+        copy: args.copy,
+        objects,
+        to: args.to === undefined ? undefined : resolve(args.to),
+        force: args.force === true,
+        staging: args.staging,
+      });
+      if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+      const how = result.to ? `into ${result.to}` : "through the restore pipelines";
+      const check = result.verified ? "verified against the manifest" : "NOT verified (legacy copy)";
+      session.ctx.log.success(`restored ${result.objects.length} object(s) of copy ${result.prefix} ${how}, ${check}`);
+      return 0;
+    } catch (e) {
+      throw interruptedOr(session.ctx, e);
+    } finally {
+      await session.close();
+    }
   },
 });

@@ -1,0 +1,54 @@
+/**
+ * What list, verify and restore share: the backup task named on the command
+ * line, its opened backend, and a RunContext whose signal fires on
+ * SIGINT/SIGTERM. `close()` releases the backend and the signal handlers.
+ */
+import type { Backend } from "../backends/types.ts";
+import type { ResolvedBackupTask, ResolvedConfig } from "../config/resolved.ts";
+import { SelectionError } from "./errors.ts";
+import { log } from "../log.ts";
+import { installInterrupts } from "../run/interrupt.ts";
+import type { RunContext } from "../run/context.ts";
+
+export interface TaskSession {
+  readonly ctx: RunContext;
+  readonly task: ResolvedBackupTask;
+  readonly backend: Backend;
+  close(): Promise<void>;
+}
+
+/** The backup task `id`, or a usage error naming the backup tasks there are. */
+export function backupTask(config: ResolvedConfig, id: string): ResolvedBackupTask {
+  const task = config.tasks.get(id);
+  if (task?.type === "backup") return task;
+  const known = [...config.tasks.values()].filter((t) => t.type === "backup").map((t) => t.id);
+  const what = task ? `"${id}" is a ${task.type} task, not a backup task` : `no task "${id}"`;
+  throw new SelectionError(`${what} (backup tasks: ${known.join(", ") || "none"})`);
+}
+
+export async function openTaskSession(config: ResolvedConfig, taskId: string): Promise<TaskSession> {
+  const task = backupTask(config, taskId);
+  const interrupts = installInterrupts({ log });
+  const ctx: RunContext = { config, log, verbosity: config.verbosity, signal: interrupts.signal };
+  try {
+    const { openBackend } = await import("../backends/index.ts");
+    const backend = await openBackend(task.backend, { taskId, log, signal: interrupts.signal });
+    return {
+      ctx,
+      task,
+      backend,
+      async close() {
+        await backend.close?.();
+        interrupts.dispose();
+      },
+    };
+  } catch (e) {
+    interrupts.dispose();
+    throw e;
+  }
+}
+
+/** The run's abort reason (an InterruptedError, exit 130/143) in place of the error an interruption caused. */
+export function interruptedOr(ctx: RunContext, error: unknown): unknown {
+  return ctx.signal.aborted ? ctx.signal.reason : error;
+}

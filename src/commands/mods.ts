@@ -1,10 +1,70 @@
 import { defineCommand } from "citty";
-import { TaskError } from "../errors.ts";
+import type { ResolvedConfig } from "../config/resolved.ts";
+import { loadResolvedConfig, globals } from "./_context.ts";
 
-// Placeholder until its issue lands: refuses to pretend.
+const BUILT_IN = {
+  backends: {
+    null: "discards the output (dry runs, checks where only exit codes matter)",
+    localfs: "copies in a local directory (also NFS and Samba mounts)",
+    "aws-s3": "copies in an S3 bucket or an S3-compatible store (streamed multipart uploads)",
+  },
+  muas: {
+    stdout: "prints the boot report (for testing)",
+    mailx: "sends it with the mailx program",
+    "aws-sns": "publishes it to SNS topics",
+  },
+  builtins: {
+    sigmask: "blocks or unblocks signals for the rest of the run",
+  },
+};
+
+/** Custom backends and MUAs the config defines inline. */
+function _custom(config: ResolvedConfig) {
+  const backends: Record<string, string> = {};
+  for (const t of config.tasks.values()) {
+    if (t.type === "backup" && t.backend.type === "custom") backends[t.backend.impl.type] = `custom, used by task "${t.id}"`;
+  }
+  const muas: Record<string, string> = {};
+  if (config.bootReport?.mua.type === "custom") muas[config.bootReport.mua.impl.type] = "custom, the boot report's MUA";
+  return { backends, muas };
+}
+
+async function _configIfAny(): Promise<ResolvedConfig | undefined> {
+  const { locateConfig } = await import("../config/load.ts");
+  try {
+    locateConfig({ file: globals.configFile });
+  } catch (e) {
+    // No config anywhere is fine for listing what palhm offers; a named file that is missing is not.
+    if (globals.configFile !== undefined || process.env.PALHM_CONFIG) throw e;
+    return undefined;
+  }
+  return loadResolvedConfig();
+}
+
 export default defineCommand({
-  meta: { name: "mods", description: "(not yet available)" },
-  run() {
-    throw new TaskError("palhm mods is not available yet");
+  meta: { name: "mods", description: "List the backends, MUAs and builtins available (with the config's custom ones, if a config is found)" },
+  args: {
+    json: { type: "boolean", description: "Print JSON" },
+  },
+  async run({ args }) {
+    const config = await _configIfAny();
+    const custom = config ? _custom(config) : { backends: {}, muas: {} };
+    const mods = {
+      backends: { ...BUILT_IN.backends, ...custom.backends },
+      muas: { ...BUILT_IN.muas, ...custom.muas },
+      builtins: BUILT_IN.builtins,
+    };
+    if (args.json) {
+      process.stdout.write(JSON.stringify(mods, null, 2) + "\n");
+      return 0;
+    }
+    const lines: string[] = [];
+    for (const [kind, entries] of Object.entries(mods)) {
+      lines.push(`${kind}:`);
+      const width = Math.max(...Object.keys(entries).map((k) => k.length));
+      for (const [name, what] of Object.entries(entries)) lines.push(`  ${name.padEnd(width)}  ${what}`);
+    }
+    process.stdout.write(lines.join("\n") + "\n");
+    return 0;
   },
 });

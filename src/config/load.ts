@@ -129,21 +129,31 @@ async function _readModule(entry: unknown, source: string, ctx: ConfigContext) {
       return { entry: f as unknown, source: f };
     }
     const named = c !== null && typeof c === "object" ? sourceOf(c) : undefined;
-    return { entry: c, source: named ?? `${source} include[${i}]` };
+    return { entry: c, source: named && named !== source ? named : `${source} include[${i}]` };
   });
   return { config, includes };
 }
 
-/** Reads a config and what it includes, depth first: included configs come before the config including them. */
-async function _collect(entry: unknown, source: string, ctx: ConfigContext, out: _Unit[], chain: string[], done: Set<string>) {
-  if (chain.includes(source)) throw new ConfigError(`include cycle: ${[...chain, source].join(" -> ")}`);
+/**
+ * Reads a config and what it includes, depth first: included configs come
+ * before the config including them. A config is known by its file, or (an
+ * included TS config object) by the object itself: one file may define several.
+ */
+async function _collect(entry: unknown, source: string, ctx: ConfigContext, out: _Unit[], chain: _Link[], done: Set<unknown>) {
+  const at = chain.findIndex((l) => l.key === entry);
+  if (at >= 0) throw new ConfigError(`include cycle: ${[...chain.slice(at).map((l) => l.source), source].join(" -> ")}`);
   // The same config reached twice along different paths (a diamond) is merged once.
-  if (done.has(source)) return;
+  if (done.has(entry)) return;
   const { config, includes } =
     typeof entry === "string" && _isJson(entry) ? _readJson(entry) : await _readModule(entry, source, ctx);
-  for (const inc of includes) await _collect(inc.entry, inc.source, ctx, out, [...chain, source], done);
-  done.add(source);
+  for (const inc of includes) await _collect(inc.entry, inc.source, ctx, out, [...chain, { key: entry, source }], done);
+  done.add(entry);
   out.push({ source, config });
+}
+
+interface _Link {
+  readonly key: unknown;
+  readonly source: string;
 }
 
 /** Loads, validates and resolves the config the options select. */

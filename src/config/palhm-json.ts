@@ -90,9 +90,8 @@ function _task(t: Obj, path: Path): unknown {
   }
   if (t.type !== "backup") return t;
   const { backend, "backend-param": param, ...rest } = t;
-  const r = _rename(rest, { "object-groups": "objectGroups" });
   _need(param === undefined || isObj(param), "expected an object", [...path, "backend-param"]);
-  r.backend = { type: backend, ..._rename(param ?? {}, BACKEND_KEYS, BACKEND_IGNORED) };
+  const r: Obj = { type: rest.type, backend: { type: backend, ..._rename(param ?? {}, BACKEND_KEYS, BACKEND_IGNORED) }, ..._rename(rest, { "object-groups": "objectGroups" }) };
   r.objects = _list(r.objects, [...path, "objects"], _object);
   return r;
 }

@@ -17,7 +17,8 @@ export function hookFailed(
   what: string,
   extra: { exitStatus?: number | null; cause?: unknown } = {},
 ): HookError {
-  return new HookError(`hook ${who.label} failed at ${op} ${state}: ${what}`, who.hook, op, state, extra.exitStatus, {
+  const sep = what.includes("\n") ? ":\n" : ": "; // a framed explanation starts on its own line
+  return new HookError(`hook ${who.label} failed at ${op} ${state}${sep}${what}`, who.hook, op, state, extra.exitStatus, {
     cause: extra.cause,
   });
 }

@@ -59,6 +59,7 @@ export async function runHookFn(run: HookFnRun): Promise<void> {
       signal: ac.signal,
     }),
     signal: ac.signal,
+    env: run.env,
     timeout: hook.timeout,
   };
   try {

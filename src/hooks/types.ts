@@ -20,6 +20,8 @@ export interface HookContext {
   readonly error?: unknown;
   /** Fires on interruption (SIGINT/SIGTERM) or when the hook's timeout expires. */
   readonly signal: AbortSignal;
+  /** The environment hooks run in (what `$` and hooks.d executables inherit), e.g. `ctx.env.NTPSERVER`. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** The hook's timeout in seconds, if one is set. */
   readonly timeout?: number;
 }

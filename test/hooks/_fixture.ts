@@ -98,7 +98,7 @@ export function runner(sb: Sandbox, options: Partial<HookRunnerOptions> = {}): H
     task: noHooks(),
     hooksDir: sb.hooksDir,
     log: recordingLogger(),
-    verbosity: 1,
+    verbosity: 0, // keep test output clean; pass-through is tested through the CLI
     signal: new AbortController().signal,
     env: { ...process.env, JOURNAL: sb.journal },
     ...options,

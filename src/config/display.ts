@@ -7,7 +7,7 @@
 import type { ResolvedConfig, ResolvedExec, ResolvedHooks, ResolvedTask } from "./resolved.ts";
 
 export const MASK = "***";
-const SECRET_NAME = /SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|KEY|CREDENTIAL|AUTH/i;
+const SECRET_NAME = /SECRET|PASS|PWD|TOKEN|KEY|CREDENTIAL|AUTH/i;
 
 /** Masks the value of env variables named like secrets. */
 export function maskEnv(env: Readonly<Record<string, string>>): Record<string, string> {

@@ -198,3 +198,15 @@ describe("copy states", () => {
     expect(await readFile(join(out.path, "a"), "utf8")).toBe("legacy bytes");
   });
 });
+
+describe("a restore pipeline that stops reading early", () => {
+  test("is judged by its exit code, not reported as a changed object", async () => {
+    await using root = await tempDir("root");
+    await using out = await tempDir("out");
+    await makeCopy(root.path, P1, { "big.bin": crypto.getRandomValues(new Uint8Array(4 << 20)) });
+    const task = localTask(root.path, [obj("big.bin", [exec("sh", "-c", `head -c 10 > '${join(out.path, "head")}'`)])]);
+    const result = await restore(task);
+    expect(result.objects[0]!.size).toBe(4 << 20);
+    expect((await readFile(join(out.path, "head"))).length).toBe(10);
+  });
+});

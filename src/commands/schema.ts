@@ -1,10 +1,12 @@
 import { defineCommand } from "citty";
-import { TaskError } from "../errors.ts";
 
-// Placeholder until its issue lands: refuses to pretend.
 export default defineCommand({
-  meta: { name: "schema", description: "(not yet available)" },
-  run() {
-    throw new TaskError("palhm schema is not available yet");
+  meta: { name: "schema", description: "Print the JSON Schema of the PALHM JSON config format (for editors)" },
+  async run() {
+    const { toJsonSchema } = await import("@valibot/to-json-schema");
+    const { palhmJsonSchema } = await import("../config/json-schema.ts");
+    const schema = { ...toJsonSchema(palhmJsonSchema, { errorMode: "ignore" }), title: "palhm config (PALHM JSON format)" };
+    process.stdout.write(JSON.stringify(schema, null, 2) + "\n");
+    return 0;
   },
 });

@@ -117,7 +117,8 @@ function _bootReport(b: unknown, path: Path): unknown {
 /** A PALHM JSON document → a user config object, and the include paths it lists (as written). */
 export function translatePalhmJson(doc: unknown): { config: unknown; include: string[] } {
   if (!isObj(doc)) throw new ConfigError("a PALHM config must be a JSON object");
-  const { include, ...rest } = doc;
+  // "$schema" points editors at `palhm schema`'s output; it is not a setting.
+  const { include, $schema: _schema, ...rest } = doc;
   _need(include === undefined || (Array.isArray(include) && include.every((p) => typeof p === "string")), "expected a list of file paths", ["include"]);
   const c = _rename(rest, { "nb-workers": "workers", vl: "verbosity", "boot-report": "bootReport", "hooks-dir": "hooksDir" });
   if ("execs" in c) c.execs = _byId(c.execs, ["execs"], (e) => _rename(e, EXEC_KEYS));

@@ -1,6 +1,6 @@
 // Hooks end to end: the real CLI running a backup (and a restore) of a real config, hooks.d on disk.
 import { afterEach, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { recorder, sandbox, type Sandbox } from "./_fixture.ts";
 
@@ -159,6 +159,33 @@ describe("hooks around palhm run (backup)", () => {
     expect(r.status).toBe(0);
     expect(r.err).not.toContain("hook says");
     expect(r.err).toContain("hook warns");
+  });
+});
+
+describe("hooks when palhm is interrupted", () => {
+  test("SIGTERM during a pre hook stops it, error and finally hooks still run, exit 143", async () => {
+    sb = sandbox();
+    const fifo = join(sb.root, "fifo");
+    const pidfile = join(sb.root, "hook.pid");
+    Bun.spawnSync(["mkfifo", fifo]);
+    sb.script("10-block", `#!/bin/sh\necho "d $1 $2" >> "$JOURNAL"\n[ "$2" = pre ] || exit 0\necho $$ > ${pidfile}\nexec cat ${fifo}\n`);
+    const { file, root } = project();
+    const p = Bun.spawn([process.execPath, cli, "-f", file, "run", "backup"], {
+      env: { ...process.env, PALHM_HOOKS: sb.hooksDir, JOURNAL: sb.journal },
+      stdout: "ignore",
+      stderr: "ignore",
+    });
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(pidfile) || readFileSync(pidfile, "utf8") === "") {
+      if (Date.now() > deadline) throw new Error("the pre hook never started");
+      await Bun.sleep(10);
+    }
+    const hookPid = Number(readFileSync(pidfile, "utf8"));
+    p.kill("SIGTERM");
+    expect(await p.exited).toBe(143);
+    expect(sb.lines()).toEqual(["g backup pre", "d backup pre", "d backup error", "g backup error", "d backup finally", "g backup finally"]);
+    expect(existsSync(`/proc/${hookPid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${hookPid}/stat`, "utf8"))).toBe(false);
+    expect(copies(root)).toEqual([]);
   });
 });
 

@@ -58,6 +58,27 @@ describe("mods", () => {
   });
 });
 
+describe("mods with a config", () => {
+  test("adds the config's custom backends and MUAs", async () => {
+    const { tempProject } = await import("../config/_fixture.ts");
+    const p = tempProject();
+    try {
+      const file = p.write({
+        "palhm.config.ts": `export default {
+  tasks: { t: { type: "backup", backend: { type: "custom", impl: { type: "rclone" } }, objects: [] } },
+  bootReport: { mua: { type: "custom", impl: { type: "matrix", send: async () => {} } }, mailTo: ["@ops:example.org"] },
+};`,
+      });
+      const r = await palhm(["-f", file, "mods"]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/rclone\s+custom, used by task "t"/);
+      expect(r.stdout).toMatch(/matrix\s+custom, the boot report's MUA/);
+    } finally {
+      p.remove();
+    }
+  });
+});
+
 describe("verbosity mapping to consola", () => {
   test("PALHM levels: 0-1 errors only, 2 warnings, 3 info, 4+ debug and more", () => {
     // consola: 0 fatal/error, 1 warn, 3 info, 4 debug, 5 trace

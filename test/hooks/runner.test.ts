@@ -195,6 +195,18 @@ describe("TypeScript hooks", () => {
     expect(await gone(Number(readFileSync(pidfile, "utf8")))).toBe(true);
   });
 
+  test("commands of ctx.$ with its own options (nothrow) are still killed at the timeout", async () => {
+    sb = sandbox();
+    const pidfile = join(sb.root, "pid");
+    const reader = join(sb.root, "reader");
+    await Bun.write(reader, `#!/bin/sh\necho $$ > ${pidfile}\nexec cat ${fifo()}\n`);
+    chmodSync(reader, 0o755);
+    const blocks = { name: "blocks", timeout: 0.3, run: async (ctx: HookContext) => { await ctx.$({ nothrow: true, quiet: true })`${reader}`; } };
+    const err = await runner(sb, { global: hooks("global", { restore: { pre: [blocks] } }), op: "restore" }).run("pre", {}).catch((e) => e);
+    expect(err.message).toEndWith("timed out after 0.3s");
+    expect(await gone(Number(readFileSync(pidfile, "utf8")))).toBe(true);
+  });
+
   test("an interrupted run fails a pending hook with the interruption", async () => {
     sb = sandbox();
     const ac = new AbortController();

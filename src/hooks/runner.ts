@@ -5,6 +5,7 @@
  *
  * - `prepare()` judges the hooks directory before anything runs (see
  *   ./hooks-dir.ts); `run()` prepares on first use if the caller did not.
+ *   The set of executables is fixed then, for the whole operation.
  * - `pre`, `inspect`, `post`: the first failure stops the state and is thrown.
  * - `error`, `finally`: every hook runs even if an earlier one failed (each
  *   cleans up something else), and they are not cancelled by an interruption

@@ -6,32 +6,7 @@
  */
 import type { ResolvedConfig, ResolvedExec, ResolvedHooks, ResolvedTask } from "./resolved.ts";
 
-export const MASK = "***";
-const SECRET_NAME = /SECRET|PASS|PWD|TOKEN|KEY|CREDENTIAL|AUTH/i;
-
-/** Masks the value of env variables named like secrets. */
-export function maskEnv(env: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, SECRET_NAME.test(k) ? MASK : v]));
-}
-
-/**
- * Masks secrets passed as arguments: `--password=X`, `--token X`-style pairs,
- * and mysql's `-pX`. The option name is kept so the reader sees what was masked.
- */
-export function maskArgv(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const long = /^(--?[\w-]+)=(.*)$/.exec(a);
-    if (long && SECRET_NAME.test(long[1]!)) out.push(`${long[1]}=${MASK}`);
-    else if (/^-p.+/.test(a) && i > 0 && /mysql|mariadb/.test(argv[0]!)) out.push(`-p${MASK}`);
-    else if (/^--[\w-]+$/.test(a) && SECRET_NAME.test(a) && i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) {
-      out.push(a, MASK);
-      i++;
-    } else out.push(a);
-  }
-  return out;
-}
+import { maskArgv, maskEnv } from "../secrets.ts";
 
 function _exec(e: ResolvedExec): Record<string, unknown> {
   return {

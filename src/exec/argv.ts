@@ -1,8 +1,8 @@
 /** Shell-like rendering of argv and env, for messages and `--dry-run` (nothing is ever run through a shell). */
 import type { ResolvedExec } from "../config/resolved.ts";
+import { isSecretName, MASK, maskArgv } from "../secrets.ts";
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
-const SECRET = /SECRET|PASSW|PASSPHRASE|TOKEN|KEY|CREDENTIAL|AUTH/i;
 
 export function quoteArg(arg: string): string {
   if (arg !== "" && SAFE.test(arg)) return arg;
@@ -14,13 +14,9 @@ export function argvLine(argv: readonly string[]): string {
   return argv.map(quoteArg).join(" ");
 }
 
-/** Whether an environment variable's value must not be shown. */
-export function isSecretName(name: string): boolean {
-  return SECRET.test(name);
-}
 
 /** `FOO=bar PGPASSWORD=*** pg_dump db`: the exec as a shell would read it, secrets masked. */
 export function execLine(exec: ResolvedExec): string {
-  const env = Object.entries(exec.env).map(([k, v]) => `${k}=${isSecretName(k) ? "***" : quoteArg(v)}`);
-  return [...env, argvLine(exec.argv)].join(" ");
+  const env = Object.entries(exec.env).map(([k, v]) => `${k}=${isSecretName(k) ? MASK : quoteArg(v)}`);
+  return [...env, argvLine(maskArgv(exec.argv))].join(" ");
 }

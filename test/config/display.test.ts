@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { maskArgv, maskEnv } from "../../src/config/display.ts";
+import { maskArgv, maskEnv } from "../../src/secrets.ts";
 
 describe("secrets in printed configs", () => {
   test("env values named like secrets are masked, others shown", () => {

@@ -50,12 +50,14 @@ describe("palhm run (backup task)", () => {
       [
         { path: "late", group: "after", pipeline: [{ argv: ["echo", "a b"] }] },
         { path: "db.sql", pipeline: [{ argv: ["pg_dumpall"], env: { PGPASSWORD: "hunter2", PGHOST: "db" } }, { argv: ["zstd"] }] },
+        { path: "my.sql", pipeline: [{ argv: ["mysqldump", "--password=swordfish"], env: { MYSQL_PWD: "opensesame" } }] },
       ],
       { objectGroups: [{ id: "after", depends: ["default"] }] },
     );
     const r = palhm(p.file, "run", "--dry-run", "backup");
     expect(r.status).toBe(0);
-    expect(r.out).not.toContain("hunter2");
+    for (const secret of ["hunter2", "swordfish", "opensesame"]) expect(r.out).not.toContain(secret);
+    expect(r.out).toContain("MYSQL_PWD=*** mysqldump --password=***");
     const lines = r.out.split("\n");
     const db = lines.findIndex((l) => l.includes(`PGPASSWORD=*** PGHOST=db pg_dumpall | zstd > ${p.root}/<PREFIX>/db.sql`));
     const late = lines.findIndex((l) => l.includes(`echo 'a b' > ${p.root}/<PREFIX>/late`));

@@ -57,7 +57,7 @@ describe("palhm run (backup task)", () => {
     const r = palhm(p.file, "run", "--dry-run", "backup");
     expect(r.status).toBe(0);
     for (const secret of ["hunter2", "swordfish", "opensesame"]) expect(r.out).not.toContain(secret);
-    expect(r.out).toContain("MYSQL_PWD=*** mysqldump --password=***");
+    expect(r.out).toContain("MYSQL_PWD=*** mysqldump '--password=***'");
     const lines = r.out.split("\n");
     const db = lines.findIndex((l) => l.includes(`PGPASSWORD=*** PGHOST=db pg_dumpall | zstd > ${p.root}/<PREFIX>/db.sql`));
     const late = lines.findIndex((l) => l.includes(`echo 'a b' > ${p.root}/<PREFIX>/late`));

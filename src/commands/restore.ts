@@ -40,7 +40,7 @@ export default defineCommand({
     const config = await loadResolvedConfig();
     const { openTaskSession, interruptedOr } = await import("../restore/session.ts");
     const { runRestore } = await import("../restore/restore.ts");
-    const session = await openTaskSession(config, args.task);
+    const session = await openTaskSession(config, args.task, { lock: true });
     try {
       const result = await runRestore(session.ctx, session.task, session.backend, {
         copy: args.copy,

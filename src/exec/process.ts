@@ -1,4 +1,12 @@
-/** Starting one exec as a child process, and stopping children without leaving any behind. */
+/**
+ * Starting one exec as a child process, and stopping children without leaving any behind.
+ *
+ * Each child is started through util-linux's `setpriv --pdeathsig KILL` where
+ * it is installed: the kernel kills the child when palhm dies, even of
+ * SIGKILL, when no handler of palhm's can run. (Bun has no prctl.) A child's
+ * own children are not covered: they end when their pipe peers do.
+ */
+import { accessSync, constants } from "node:fs";
 import type { Subprocess } from "bun";
 import type { ResolvedExec } from "../config/resolved.ts";
 
@@ -20,9 +28,13 @@ export function spawnExec(
   exec: ResolvedExec,
   stdio: { stdin: StdinSpec; stdout: StdoutSpec; verbosity: number },
 ): Spawned {
+  const env = { ...process.env, ...exec.env };
+  const prefix = _deathPrefix();
+  const missing = prefix.length ? _unrunnable(exec.argv[0]!, env.PATH) : null;
+  if (missing) return { exec, spawnError: new Error(missing), stopped: false };
   try {
-    const proc = Bun.spawn([...exec.argv], {
-      env: { ...process.env, ...exec.env },
+    const proc = Bun.spawn([...prefix, ...exec.argv], {
+      env,
       stdin: stdio.stdin as "ignore",
       stdout: stdio.stdout as "pipe",
       stderr: stdio.verbosity >= exec.vlStderr ? "inherit" : "ignore",
@@ -32,6 +44,28 @@ export function spawnExec(
     const err = e as NodeJS.ErrnoException;
     const reason = err.code === "ENOENT" ? "program not found" : err.code === "EACCES" ? "permission denied" : err.message;
     return { exec, spawnError: new Error(reason), stopped: false };
+  }
+}
+
+let _prefix: string[] | undefined;
+
+/** `setpriv --pdeathsig KILL --` if it works here, else nothing. */
+function _deathPrefix(): string[] {
+  if (_prefix) return _prefix;
+  const setpriv = Bun.which("setpriv");
+  const argv = setpriv ? [setpriv, "--pdeathsig", "KILL", "--"] : [];
+  const works = argv.length > 0 && Bun.spawnSync([...argv, "true"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
+  return (_prefix = works ? argv : []);
+}
+
+/** Why `program` cannot be started, as a spawn would say it (the wrapper would only exit 126/127). */
+function _unrunnable(program: string, path: string | undefined): string | null {
+  if (!program.includes("/")) return Bun.which(program, { PATH: path ?? "" }) ? null : "program not found";
+  try {
+    accessSync(program, constants.X_OK);
+    return null;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ENOENT" ? "program not found" : "permission denied";
   }
 }
 

@@ -9,6 +9,8 @@ import { SelectionError } from "./errors.ts";
 import { log } from "../log.ts";
 import { installInterrupts } from "../run/interrupt.ts";
 import type { RunContext } from "../run/context.ts";
+import { acquireLock, type Lock } from "../run/lock.ts";
+import { taskLockKey } from "../run/task.ts";
 
 export interface TaskSession {
   readonly ctx: RunContext;
@@ -26,8 +28,22 @@ export function backupTask(config: ResolvedConfig, id: string): ResolvedBackupTa
   throw new SelectionError(`${what} (backup tasks: ${known.join(", ") || "none"})`);
 }
 
-export async function openTaskSession(config: ResolvedConfig, taskId: string): Promise<TaskSession> {
+export interface SessionOptions {
+  /**
+   * Hold the task's run lock for the session (restore): a backup of the same
+   * task and root cannot run, so its rotation cannot remove the copy being read.
+   * @default false
+   */
+  readonly lock?: boolean;
+}
+
+export async function openTaskSession(config: ResolvedConfig, taskId: string, options: SessionOptions = {}): Promise<TaskSession> {
   const task = backupTask(config, taskId);
+  let lock: Lock | undefined;
+  if (options.lock) {
+    const { key, what } = taskLockKey(task);
+    lock = acquireLock(key, what, log);
+  }
   const interrupts = installInterrupts({ log });
   const ctx: RunContext = { config, log, verbosity: config.verbosity, signal: interrupts.signal };
   try {
@@ -38,12 +54,17 @@ export async function openTaskSession(config: ResolvedConfig, taskId: string): P
       task,
       backend,
       async close() {
-        await backend.close?.();
-        interrupts.dispose();
+        try {
+          await backend.close?.();
+        } finally {
+          interrupts.dispose();
+          lock?.release();
+        }
       },
     };
   } catch (e) {
     interrupts.dispose();
+    lock?.release();
     throw e;
   }
 }

@@ -5,7 +5,7 @@
  * runners fires with an InterruptedError as its reason; runners stop their
  * children and roll back, and the run exits 130/143/129. A second signal
  * while they clean up is logged (cleanup is not abandoned); a third forces
- * the exit.
+ * the exit, after killing every process palhm started (see `reap.ts`).
  *
  * Bun gives JavaScript no sigprocmask, so `sigmask` is emulated at palhm's
  * level: a blocked signal that arrives is recorded as pending and does not
@@ -18,6 +18,7 @@
 import { constants } from "node:os";
 import { InterruptedError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { killDescendants } from "./reap.ts";
 
 type Interrupting = "SIGINT" | "SIGTERM" | "SIGHUP";
 const INTERRUPTING: readonly Interrupting[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -26,7 +27,7 @@ const UNBLOCKABLE = new Set<NodeJS.Signals>(["SIGKILL", "SIGSTOP"]);
 
 export interface InterruptsOptions {
   readonly log: Logger;
-  /** How to end the process on the third signal. @default process.exit */
+  /** How to end the process on the third signal. @default kill every descendant process, then process.exit */
   readonly forceExit?: (status: number) => void;
 }
 
@@ -108,8 +109,8 @@ export class Interrupts {
       this.options.log.warn(`${sig} received again: cleanup is still in progress (stopping children, rolling back); send it once more to exit at once`);
     } else {
       const status = (this.#ac.signal.reason as InterruptedError).exitCode;
-      this.options.log.error(`${sig} received a third time: exiting now, cleanup not finished`);
-      (this.options.forceExit ?? process.exit)(status);
+      this.options.log.error(`${sig} received a third time: killing every child process and exiting now, cleanup not finished`);
+      (this.options.forceExit ?? _forceExit)(status);
     }
   }
 
@@ -125,6 +126,11 @@ export class Interrupts {
     process.off(sig, h);
     this.#handlers.delete(sig);
   }
+}
+
+function _forceExit(status: number): never {
+  killDescendants();
+  process.exit(status);
 }
 
 export function installInterrupts(options: InterruptsOptions): Interrupts {

@@ -45,7 +45,8 @@ export function backendLockKey(param: ResolvedBackendParam): string {
   }
 }
 
-function _lockKey(task: ResolvedTask): { key: string; what: string } {
+/** The run lock's key for `task`, and how messages name it. Restore takes the same lock, so rotation never removes the copy it reads. */
+export function taskLockKey(task: ResolvedTask): { key: string; what: string } {
   if (task.type === "routine") return { key: `routine\0${task.id}`, what: `task "${task.id}"` };
   const root = backendLockKey(task.backend);
   return { key: `backup\0${task.id}\0${root}`, what: `task "${task.id}" on ${root}` };
@@ -59,7 +60,7 @@ export async function runTask(id: string, ctx: RunContext, steps?: StepRecord[])
   const task = getTask(id, ctx);
   const chain = (ctx as Chained)[RUNNING] ?? [];
   if (chain.includes(id)) throw new TaskError(`task ${id} refers back to itself: ${[...chain, id].join(" → ")}`);
-  const { key, what } = _lockKey(task);
+  const { key, what } = taskLockKey(task);
   const lock = acquireLock(key, what, ctx.log);
   const inner: Chained = { ...ctx, [RUNNING]: [...chain, id] };
   try {

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
-import { tempProject, type TempProject } from "../config/_fixture.ts";
+import { useTempProjects } from "../config/_fixture.ts";
 import { expectConfigError, palhm } from "./_cli.ts";
 
-let projects: TempProject[] = [];
-const project = () => {
-  const p = tempProject();
-  projects.push(p);
-  return p;
-};
-afterEach(() => {
-  for (const p of projects) p.remove();
-  projects = [];
-});
+const project = useTempProjects();
 
 const GOOD = `import { defineConfig } from "palhm";
 export default defineConfig({

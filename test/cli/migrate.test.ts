@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { displayConfig } from "../../src/config/display.ts";
-import { tempProject, type TempProject } from "../config/_fixture.ts";
+import { useTempProjects } from "../config/_fixture.ts";
 import { expectConfigError, palhm } from "./_cli.ts";
 
 const ROOT = join(import.meta.dir, "../..");
-let projects: TempProject[] = [];
-const project = () => {
-  const p = tempProject();
-  projects.push(p);
-  return p;
-};
-afterEach(() => {
-  for (const p of projects) p.remove();
-  projects = [];
-});
+const project = useTempProjects();
 
 const CORE = `{ "execs": [
   { "id": "tar", "argv": ["/bin/tar", "--xattrs", "-cf", "-"], "ec": "<2" },

@@ -1,4 +1,5 @@
 /** Temporary config projects for tests: real files under os.tmpdir(), removed afterwards. */
+import { afterEach } from "bun:test";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -38,4 +39,18 @@ export async function errorOf(fn: () => unknown): Promise<Error & { exitCode?: n
     return e as Error & { exitCode?: number };
   }
   throw new Error("expected an error, but none was thrown");
+}
+
+/** A `project()` maker for one test file: every project it made is removed after each test. */
+export function useTempProjects(): () => TempProject {
+  let projects: TempProject[] = [];
+  afterEach(() => {
+    for (const p of projects) p.remove();
+    projects = [];
+  });
+  return () => {
+    const p = tempProject();
+    projects.push(p);
+    return p;
+  };
 }

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config/load.ts";
 import { ConfigError } from "../../src/errors.ts";
 import type { ResolvedBackupTask, ResolvedRoutineTask } from "../../src/config/resolved.ts";
-import { errorOf, tempProject, type TempProject } from "./_fixture.ts";
+import { errorOf, useTempProjects } from "./_fixture.ts";
 
-let projects: TempProject[] = [];
-const project = () => {
-  const p = tempProject();
-  projects.push(p);
-  return p;
-};
-afterEach(() => {
-  for (const p of projects) p.remove();
-  projects = [];
-});
+const project = useTempProjects();
 
 /** conf.d/core.json as PALHM shipped it (an excerpt). */
 const CORE = `{

@@ -44,11 +44,13 @@ export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Prom
       const writer = await _createCopy(backend, bctx, ctx);
       facts.prefix = writer.prefix;
       facts.location = writer.location;
+      if (ctx.report) Object.assign(ctx.report, { prefix: writer.prefix, location: writer.location });
       let objects: ObjectResult[];
       try {
         objects = await _buildObjects(task, writer, ctx);
         await inspect();
         await writer.commit(_manifest(task, writer.prefix, start, objects));
+        if (ctx.report) ctx.report.committed = true;
       } catch (e) {
         await writer.rollback().catch((re) => ctx.log.error(`task ${task.id}: rolling back ${writer.location} failed: ${(re as Error).message}`));
         throw e;
@@ -107,7 +109,7 @@ function _nextSecond(signal: AbortSignal): Promise<void> {
 async function _buildObjects(task: ResolvedBackupTask, writer: CopyWriter, ctx: RunContext): Promise<ObjectResult[]> {
   const stop = new AbortController();
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
-  const progress = progressFor({ verbosity: ctx.verbosity });
+  const progress = progressFor({ verbosity: ctx.verbosity, json: ctx.json });
   for (const o of task.objects) progress.objectQueued(o.path);
   try {
     const results = await runScheduled(
@@ -149,7 +151,9 @@ async function _buildObject(
   }
   progress.objectFinished(o.path, true);
   ctx.log.debug(`${label}: ${size} bytes`);
-  return { path: o.path, size, sha256: hasher.digest("hex"), durationMs: performance.now() - t0 };
+  const result = { path: o.path, size, sha256: hasher.digest("hex"), durationMs: performance.now() - t0 };
+  ctx.report?.objects.push(result);
+  return result;
 }
 
 /** A storage failure as a diagnosis naming the object and where it was going. */

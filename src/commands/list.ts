@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { withJsonFailure } from "../ui/report.ts";
 import { loadResolvedConfig } from "./_context.ts";
 
 export default defineCommand({
@@ -7,25 +8,27 @@ export default defineCommand({
     task: { type: "positional", required: true, description: "Backup task id" },
     json: { type: "boolean", description: "Print one JSON document" },
   },
-  async run({ args }) {
-    const config = await loadResolvedConfig();
-    const { openTaskSession, interruptedOr } = await import("../restore/session.ts");
-    const { listCopies, formatListing, listingJson } = await import("../restore/list.ts");
-    const session = await openTaskSession(config, args.task);
-    try {
-      const copies = await listCopies(session.backend);
-      if (args.json) {
-        process.stdout.write(JSON.stringify(listingJson(session.task.id, session.backend.describe(), copies), null, 2) + "\n");
-      } else if (copies.length) {
-        process.stdout.write(formatListing(copies) + "\n");
-      } else {
-        session.ctx.log.info(`task ${session.task.id} has no copies in ${session.backend.describe()}`);
+  run({ args }) {
+    return withJsonFailure(args.json, args.task, async () => {
+      const config = await loadResolvedConfig();
+      const { openTaskSession, interruptedOr } = await import("../restore/session.ts");
+      const { listCopies, formatListing, listingJson } = await import("../restore/list.ts");
+      const session = await openTaskSession(config, args.task);
+      try {
+        const copies = await listCopies(session.backend);
+        if (args.json) {
+          process.stdout.write(JSON.stringify({ ok: true, ...(listingJson(session.task.id, session.backend.describe(), copies) as object) }, null, 2) + "\n");
+        } else if (copies.length) {
+          process.stdout.write(formatListing(copies) + "\n");
+        } else {
+          session.ctx.log.info(`task ${session.task.id} has no copies in ${session.backend.describe()}`);
+        }
+        return 0;
+      } catch (e) {
+        throw interruptedOr(session.ctx, e);
+      } finally {
+        await session.close();
       }
-      return 0;
-    } catch (e) {
-      throw interruptedOr(session.ctx, e);
-    } finally {
-      await session.close();
-    }
+    });
   },
 });

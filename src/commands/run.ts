@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { withJsonFailure } from "../ui/report.ts";
 import { loadResolvedConfig } from "./_context.ts";
 
 export default defineCommand({
@@ -13,8 +14,10 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the result (or the error) as one JSON document on stdout" },
   },
   async run({ args }) {
-    const config = await loadResolvedConfig();
-    const { executeRun } = await import("../run/execute.ts");
-    return executeRun(config, { task: args.task, dryRun: args.dryRun, json: args.json });
+    return withJsonFailure(args.json, args.task, async () => {
+      const config = await loadResolvedConfig();
+      const { executeRun } = await import("../run/execute.ts");
+      return executeRun(config, { task: args.task, dryRun: args.dryRun, json: args.json });
+    });
   },
 });

@@ -22,6 +22,7 @@ import { runPipeline } from "../exec/pipeline.ts";
 import { HookRunner } from "../hooks/runner.ts";
 import { runOperation } from "../hooks/operation.ts";
 import type { RunContext } from "../run/context.ts";
+import { countedStream, progressFor, type Progress } from "../ui/progress.ts";
 import { assertMatches, DigestBuilder, digestStream, mismatch, type Digest } from "./hash-stream.ts";
 import { existingTargets, placeFiles, refuseOverwrite } from "./place.ts";
 import { applyOrder, pickCopy, pickPaths, restorePipelines } from "./select.ts";
@@ -95,10 +96,15 @@ export async function runRestore(
   });
   await runner.prepare();
   const digests = new Map<string, Digest>();
-  await runOperation(runner, { prefix: plan.copy.prefix, location: plan.copy.location }, async (inspect) => {
-    if (pipelines) await _throughPipelines(ctx, backend, plan, pipelines, options, inspect, digests);
-    else await _toDirectory(ctx, plan, options.to!, options.force === true, inspect, digests);
-  });
+  const progress = progressFor({ verbosity: ctx.verbosity, json: ctx.json });
+  try {
+    await runOperation(runner, { prefix: plan.copy.prefix, location: plan.copy.location }, async (inspect) => {
+      if (pipelines) await _throughPipelines(ctx, backend, plan, pipelines, options, inspect, digests, progress);
+      else await _toDirectory(ctx, plan, options.to!, options.force === true, inspect, digests, progress);
+    });
+  } finally {
+    progress.stop();
+  }
   return {
     task: task.id,
     prefix: plan.copy.prefix,
@@ -116,12 +122,15 @@ async function _toDirectory(
   force: boolean,
   inspect: () => Promise<void>,
   digests: Map<string, Digest>,
+  progress: Progress,
 ): Promise<void> {
   const stage = await Stage.create(dir);
+  const copy = _counted(plan.copy, progress);
   try {
+    plan.paths.forEach((p) => progress.objectQueued(p));
     for (const path of plan.paths) {
       ctx.log.debug(`fetching ${path}`);
-      digests.set(path, await stage.fetch(plan.copy, path, plan.expected.get(path) ?? null, ctx.signal));
+      digests.set(path, await _tracked(progress, path, () => stage.fetch(copy, path, plan.expected.get(path) ?? null, ctx.signal)));
     }
     await inspect();
     ctx.signal.throwIfAborted();
@@ -139,20 +148,25 @@ async function _throughPipelines(
   options: RestoreOptions,
   inspect: () => Promise<void>,
   digests: Map<string, Digest>,
+  progress: Progress,
 ): Promise<void> {
   // A local copy is cheap to read twice; anything else is read once, into the stage.
   const direct = backend.type === "localfs" || !plan.verified;
   const stage = direct ? null : await Stage.create(options.staging ?? tmpdir());
+  const copy = _counted(plan.copy, progress);
   try {
     for (const path of plan.paths) {
       const expected = plan.expected.get(path);
       if (stage) {
         ctx.log.debug(`fetching ${path}`);
-        digests.set(path, await stage.fetch(plan.copy, path, expected ?? null, ctx.signal));
+        digests.set(path, await _tracked(progress, path, () => stage.fetch(copy, path, expected ?? null, ctx.signal)));
       } else if (expected) {
         ctx.log.debug(`verifying ${path}`);
-        const digest = await digestStream(await plan.copy.read(path), { signal: ctx.signal });
-        assertMatches(plan.copy.prefix, expected, digest);
+        const digest = await _tracked(progress, path, async () => {
+          const d = await digestStream(await copy.read(path), { signal: ctx.signal });
+          assertMatches(plan.copy.prefix, expected, d);
+          return d;
+        });
         digests.set(path, digest);
       }
     }
@@ -161,11 +175,16 @@ async function _throughPipelines(
       ctx.signal.throwIfAborted();
       const object = pipelines.get(path)!;
       ctx.log.info(`restoring ${path}`);
-      if (stage) await _feedFile(ctx, object, stage.pathOf(path));
-      else {
-        const digest = await _feedStream(ctx, plan, object, path);
-        if (digest) digests.set(path, digest);
-      }
+      const row = `${path} → restore pipeline`;
+      await _tracked(progress, row, async () => {
+        if (stage) {
+          await _feedFile(ctx, object, stage.pathOf(path));
+          progress.objectBytes(row, digests.get(path)?.size ?? 0);
+        } else {
+          const digest = await _feedStream(ctx, plan, object, path, (n) => progress.objectBytes(row, n));
+          if (digest) digests.set(path, digest);
+        }
+      });
     }
   } finally {
     await stage?.discard();
@@ -194,12 +213,13 @@ async function _feedFile(ctx: RunContext, object: ResolvedObject, file: string):
 }
 
 /** Streams the object from the backend into the pipeline, hashing it again on the way; the digest if the pipeline read it whole. */
-async function _feedStream(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string): Promise<Digest | null> {
+async function _feedStream(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, onBytes: (n: number) => void): Promise<Digest | null> {
   const d = new DigestBuilder();
   let whole = false;
   const hashing = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       d.update(chunk);
+      onBytes(chunk.byteLength);
       controller.enqueue(chunk);
     },
     flush() {
@@ -214,4 +234,29 @@ async function _feedStream(ctx: RunContext, plan: _Plan, object: ResolvedObject,
   const why = whole && expected && mismatch(expected, digest);
   if (why) throw new VerifyError(`object ${path} of copy ${plan.copy.prefix} changed while it was being restored (${why}); nothing more is applied`);
   return whole ? digest : null;
+}
+
+/** Runs one object's step as a progress row: started, then done or failed. */
+async function _tracked<T>(progress: Progress, row: string, fn: () => Promise<T>): Promise<T> {
+  progress.objectStarted(row);
+  try {
+    const result = await fn();
+    progress.objectFinished(row, true);
+    return result;
+  } catch (e) {
+    progress.objectFinished(row, false);
+    throw e;
+  }
+}
+
+/** The copy, with every byte read from it counted on the row of the object it belongs to. */
+function _counted(copy: CopyReader, progress: Progress): CopyReader {
+  return {
+    prefix: copy.prefix,
+    location: copy.location,
+    state: copy.state,
+    manifest: () => copy.manifest(),
+    objects: () => copy.objects(),
+    read: async (path) => countedStream(await copy.read(path), progress, path),
+  };
 }

@@ -17,6 +17,20 @@ export interface RunContext {
   readonly interrupts?: Interrupts;
   /** Print the plan, run nothing. */
   readonly dryRun?: boolean;
+  /** `--json`: the result goes to stdout as JSON, so no live progress is drawn. */
+  readonly json?: boolean;
+  /** Filled in by a backup run as it goes, so a failed run can still say what it got to (`--json`). */
+  readonly report?: RunReport;
+}
+
+/** What a backup run got to; read after a failure. */
+export interface RunReport {
+  prefix?: string;
+  location?: string;
+  /** The manifest was written: a failure after this (a `post` hook, rotation) keeps the copy. */
+  committed?: boolean;
+  /** Objects built so far. */
+  readonly objects: BackupResult["objects"][number][];
 }
 
 /** What a backup run reports (for the summary line and `--json`). */

@@ -4,9 +4,9 @@
  * turns them into a paragraph on stderr and the exit status.
  */
 import type { ResolvedConfig } from "../config/resolved.ts";
-import { PalhmError } from "../errors.ts";
 import { log as defaultLog, type Logger } from "../log.ts";
-import type { RunContext } from "./context.ts";
+import { backupSummary, failedRunJson, jsonWritten, toJson } from "../ui/report.ts";
+import type { RunContext, RunReport } from "./context.ts";
 import { installInterrupts } from "./interrupt.ts";
 import { describePlan } from "./plan.ts";
 import { getTask, runTask, type TaskResult } from "./task.ts";
@@ -22,10 +22,6 @@ export interface RunOptions {
   readonly write?: (text: string) => void;
 }
 
-function _json(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
-}
-
 function _seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 0)}s`;
 }
@@ -38,18 +34,20 @@ export async function executeRun(config: ResolvedConfig, options: RunOptions = {
 
   if (options.dryRun) {
     const plan = await describePlan(id, config);
-    write(options.json ? _json({ task: id, type: task.type, dryRun: true, plan: plan.split("\n") }) : plan + "\n");
+    write(options.json ? toJson({ task: id, type: task.type, dryRun: true, plan: plan.split("\n") }) : plan + "\n");
     return 0;
   }
 
   const interrupts = installInterrupts({ log });
-  const ctx: RunContext = { config, log, verbosity: config.verbosity, signal: interrupts.signal, interrupts };
+  const report: RunReport = { objects: [] };
+  const ctx: RunContext = { config, log, verbosity: config.verbosity, signal: interrupts.signal, interrupts, json: options.json, report };
   const steps: StepRecord[] = [];
   const t0 = performance.now();
   try {
     const result: TaskResult = await runTask(id, ctx, steps);
-    if (options.json) write(_json({ ok: true, ...result }));
-    log.success(`task ${id} done in ${_seconds(performance.now() - t0)}`);
+    if (options.json) write(toJson({ ok: true, type: task.type, ...result, hookFailures: [] }));
+    if ("prefix" in result) log.success(backupSummary(result));
+    else log.success(`task ${id} done in ${_seconds(performance.now() - t0)}`);
     return 0;
   } catch (e) {
     // A terminal's Ctrl-C reaches the children too: one may die of it before palhm's own handler
@@ -58,9 +56,8 @@ export async function executeRun(config: ResolvedConfig, options: RunOptions = {
     // Once interrupted, whatever a runner threw while stopping is a consequence: the interrupt is the cause.
     const error = interrupts.signal.aborted ? interrupts.signal.reason : e;
     if (options.json) {
-      const code = error instanceof PalhmError ? error.code : "EINTERNAL";
-      const message = error instanceof Error ? error.message : String(error);
-      write(_json({ ok: false, task: id, type: task.type, error: { code, message }, ...(task.type === "routine" ? { steps } : {}) }));
+      write(toJson({ ...failedRunJson(id, task.type, error, task.type === "backup" ? report : undefined), ...(task.type === "routine" ? { steps } : {}) }));
+      jsonWritten(error);
     }
     throw error;
   } finally {

@@ -14,7 +14,7 @@ export interface Progress {
   /** `n` more bytes went to the sink (or came from the backend on restore). */
   objectBytes(path: string, n: number): void;
   objectFinished(path: string, ok: boolean): void;
-  /** Erase the live display (before the summary or an error is printed). */
+  /** Draw the final state once more and stop redrawing; the rows stay as a record (the summary or an error follows below). */
   stop(): void;
 }
 
@@ -60,7 +60,9 @@ export function createTerminalProgress(options: ProgressOptions): Progress & { r
   const rows = new Map<string, _Row>();
   let drawn = 0;
   const draw = () => {
-    const lines = renderProgress([...rows.values()], now(), (options.out.columns ?? 100) - 1);
+    // A pseudo-terminal without a size (e.g. under `script`) reports 0 columns.
+    const columns = options.out.columns && options.out.columns > 20 ? options.out.columns : 100;
+    const lines = renderProgress([...rows.values()], now(), columns - 1);
     let s = drawn ? `\x1b[${drawn}A` : "";
     for (const l of lines) s += `\r\x1b[2K${l}\n`;
     options.out.write(s);
@@ -91,7 +93,8 @@ export function createTerminalProgress(options: ProgressOptions): Progress & { r
     },
     stop() {
       clearInterval(timer);
-      if (drawn) options.out.write(`\x1b[${drawn}A\x1b[0J`);
+      if (rows.size) draw();
+      rows.clear();
       drawn = 0;
     },
   };
@@ -101,4 +104,17 @@ export function createTerminalProgress(options: ProgressOptions): Progress & { r
 export function progressFor(opts: { verbosity: number; json?: boolean }): Progress {
   if (opts.json || opts.verbosity < 3 || !process.stdout.isTTY || !process.stderr.isTTY) return NO_PROGRESS;
   return createTerminalProgress({ out: process.stderr as unknown as ProgressOptions["out"] });
+}
+
+/** Passes a stream through unchanged, reporting its bytes as row `key`'s. */
+export function countedStream(stream: ReadableStream<Uint8Array>, progress: Progress, key: string): ReadableStream<Uint8Array> {
+  if (progress === NO_PROGRESS) return stream;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        progress.objectBytes(key, chunk.byteLength);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
 }

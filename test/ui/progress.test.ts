@@ -25,7 +25,7 @@ describe("progress formatting", () => {
 });
 
 describe("terminal progress", () => {
-  test("redraws rows in place and erases them when stopped", () => {
+  test("redraws rows in place, and leaves the final state drawn when stopped", () => {
     let t = 0;
     let out = "";
     const p = createTerminalProgress({ out: { write: (s: string) => (out += s) }, intervalMs: 1e9, now: () => t });
@@ -41,6 +41,10 @@ describe("terminal progress", () => {
     expect(out.startsWith("\x1b[1A\r\x1b[2Kfailed ")).toBe(true);
     out = "";
     p.stop();
-    expect(out).toBe("\x1b[1A\x1b[0J");
+    const final = renderProgress([{ path: "a", state: "failed", bytes: 2048, startedAt: 0, endedAt: 1000 }], 1000, 99)[0];
+    expect(out).toBe("\x1b[1A\r\x1b[2K" + final + "\n");
+    out = "";
+    p.stop();
+    expect(out).toBe("");
   });
 });

@@ -1,0 +1,149 @@
+/**
+ * The fault suite's fixtures: a temp project whose hooks journal every state,
+ * the real CLI started with a unique token in its environment (inherited by
+ * every process it starts, so /proc finds them all), copies and their hashes.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { CLI } from "../engine/run/_cli.ts";
+
+export { alive, mkfifo, readFifo, watch, writeFifo } from "../engine/run/_cli.ts";
+
+export const q = JSON.stringify;
+
+export interface FaultProject {
+  readonly dir: string;
+  readonly config: string;
+  readonly locks: string;
+  /** Every hook appends `STATE` here. */
+  readonly journal: string;
+  /** Environment variable value every process of this project's runs carries. */
+  readonly token: string;
+  journalLines(): string[];
+}
+
+let _n = 0;
+
+/** A temp directory removed by `dispose()`. */
+export function scratch(label: string): { dir: string; next(): string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `palhm-faults-${label}-`));
+  return { dir, next: () => join(dir, `p${++_n}`), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A project whose config has `tasks` (TS source of the `tasks` object) and
+ * global hooks recording every backup and restore state to the journal.
+ */
+export function faultProject(dir: string, tasks: string): FaultProject {
+  mkdirSync(dir, { recursive: true });
+  const journal = join(dir, "journal");
+  const config = join(dir, "palhm.config.ts");
+  const rec = `(ctx: any) => { appendFileSync(${q(journal)}, \`\${ctx.op} \${ctx.state}\\n\`); }`;
+  writeFileSync(
+    config,
+    `import { defineConfig } from "palhm";
+import { appendFileSync } from "node:fs";
+const rec = ${rec};
+const all = { pre: rec, inspect: rec, post: rec, error: rec, finally: rec };
+export default defineConfig({
+  hooks: { backup: all, restore: all },
+  tasks: ${tasks},
+});
+`,
+  );
+  const token = `palhm-fault-${process.pid}-${++_n}-${Math.random().toString(36).slice(2)}`;
+  return {
+    dir, config, journal, token, locks: join(dir, "locks"),
+    journalLines: () => (existsSync(journal) ? readFileSync(journal, "utf8").trim().split("\n") : []),
+  };
+}
+
+export interface StartOptions {
+  readonly env?: Record<string, string | undefined>;
+  /** argv put before `bun`, e.g. `["prlimit", "--fsize=1000000", "--"]`. */
+  readonly wrap?: readonly string[];
+}
+
+/** Starts `palhm ARGS` on the project (stdout and stderr piped). */
+export function startPalhm(p: FaultProject, args: readonly string[], opts: StartOptions = {}): Subprocess<"ignore", "pipe", "pipe"> {
+  return Bun.spawn([...(opts.wrap ?? []), "bun", CLI, "-f", p.config, ...args], {
+    cwd: p.dir,
+    env: { ...process.env, PALHM_LOCK_DIR: p.locks, PALHM_HOOKS: join(p.dir, "no-hooks.d"), NO_COLOR: "1", PALHM_FAULT_TOKEN: p.token, ...opts.env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+}
+
+export async function runPalhm(p: FaultProject, args: readonly string[], opts: StartOptions = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = startPalhm(p, args, opts);
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+/** Live (non-zombie) processes carrying the project's token: palhm and everything it started. */
+export function marked(token: string): number[] {
+  const needle = `PALHM_FAULT_TOKEN=${token}\0`;
+  const found: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      if (readFileSync(`/proc/${name}/environ`, "latin1").includes(needle)) found.push(Number(name));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/**
+ * Waits up to `ms` for every process carrying `token` to end (no event tells
+ * when an orphan dies: /proc is polled); returns those still alive then.
+ */
+export async function survivors(token: string, ms: number): Promise<number[]> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const left = marked(token);
+    if (left.length === 0 || performance.now() > deadline) return left;
+    await Bun.sleep(20);
+  }
+}
+
+export type CopyState = "complete" | "incomplete" | "legacy";
+
+/** The copies under a localfs root, oldest first. */
+export function copiesOf(root: string): { prefix: string; state: CopyState }[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .sort()
+    .map((prefix) => {
+      const dir = join(root, prefix);
+      const state: CopyState = existsSync(join(dir, ".palhm-manifest.json")) ? "complete" : existsSync(join(dir, ".palhm-incomplete")) ? "incomplete" : "legacy";
+      return { prefix, state };
+    });
+}
+
+/** SHA-256 of every file under `dir`, by relative path. */
+export function hashTree(dir: string, rel = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(join(dir, rel)).sort()) {
+    const r = rel ? `${rel}/${name}` : name;
+    const p = join(dir, r);
+    if (lstatSync(p).isDirectory()) Object.assign(out, hashTree(dir, r));
+    else out[r] = createHash("sha256").update(readFileSync(p)).digest("hex");
+  }
+  return out;
+}
+
+/** Environment giving palhm fake credentials for an S3 server on 127.0.0.1. */
+export function s3Env(): Record<string, string | undefined> {
+  return {
+    AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1",
+    AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_S3: undefined,
+  };
+}

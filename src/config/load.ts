@@ -11,6 +11,7 @@ import type { ResolvedConfig } from "./resolved.ts";
 import { resolveConfig } from "./resolve.ts";
 import { parseJsonc } from "./jsonc.ts";
 import { translatePalhmJson } from "./palhm-json.ts";
+import { palhmJsonPath } from "./palhm-json-path.ts";
 import { registerPalhmModule } from "./plugin.ts";
 import { sourceOf } from "./source.ts";
 
@@ -162,6 +163,18 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
   const file = locateConfig(options);
   const ctx: ConfigContext = { env, hostname: hostname() };
   const units: _Unit[] = [];
-  await _collect(file, file, ctx, units, [], new Set());
-  return resolveConfig(units, { env, ...(options.verbosity ? { verbosity: options.verbosity } : {}) });
+  try {
+    await _collect(file, file, ctx, units, [], new Set());
+    return resolveConfig(units, { env, ...(options.verbosity ? { verbosity: options.verbosity } : {}) });
+  } catch (e) {
+    throw _asWritten(e);
+  }
+}
+
+/** A fault in a PALHM JSON file, located by the keys its user wrote (`backend-param.nb-copy-limit`). */
+function _asWritten(e: unknown): unknown {
+  if (!(e instanceof ConfigError) || !e.path || !e.source || !_isJson(e.source)) return e;
+  const detail = e.message.slice(`${e.source}: ${e.path}: `.length);
+  const path = palhmJsonPath(e.path);
+  return path === e.path ? e : new ConfigError(detail, path, e.source);
 }

@@ -7,6 +7,7 @@ import type { CheckedTask } from "./schema.ts";
 import { formatPath, type Path } from "./issues.ts";
 import { resolvePipeline } from "./resolve-exec.ts";
 import type { Backend } from "../backends/types.ts";
+import { S3_LIMITS } from "../backends/s3-plan.ts";
 
 type CheckedBackup = Extract<CheckedTask, { type: "backup" }>;
 type CheckedBackend = CheckedBackup["backend"];
@@ -144,6 +145,9 @@ export function resolveBackupTask(
       throw new ConfigError(`unknown group "${group}" (known: ${known})`, formatPath([...at, "group"]), source);
     }
     const allocSize = o.allocSize === undefined ? undefined : _allocSize(o.allocSize, [...at, "allocSize"], source);
+    if (allocSize !== undefined && task.backend.type === "aws-s3" && allocSize > BigInt(S3_LIMITS.maxObject)) {
+      throw new ConfigError(`${allocSize} bytes is more than an S3 object can hold (5 TiB)`, formatPath([...at, "allocSize"]), source);
+    }
     return {
       path: o.path,
       pipeline: resolvePipeline(o.pipeline, execs, [...at, "pipeline"], source),

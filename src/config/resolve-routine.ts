@@ -43,12 +43,15 @@ export function resolveRoutineTask(
 }
 
 /** A routine that runs itself, directly or through other routines, would never end. */
-export function checkRoutineCycles(tasks: ReadonlyMap<string, { type: string; steps?: readonly ResolvedStep[] }>): void {
+export function checkRoutineCycles(
+  tasks: ReadonlyMap<string, { type: string; steps?: readonly ResolvedStep[] }>,
+  sourceOf: (taskId: string) => string | undefined = () => undefined,
+): void {
   const edges = new Map<string, string[]>();
   for (const [id, t] of tasks) {
     if (t.type !== "routine") continue;
     edges.set(id, (t.steps ?? []).flatMap((s) => (s.kind === "task" ? [s.task] : [])));
   }
   const cycle = findCycle(edges);
-  if (cycle) throw new ConfigError(`routine cycle: ${cycle.join(" -> ")}`, formatPath(["tasks", cycle[0]!, "steps"]));
+  if (cycle) throw new ConfigError(`routine cycle: ${cycle.join(" -> ")}`, formatPath(["tasks", cycle[0]!, "steps"]), sourceOf(cycle[0]!));
 }

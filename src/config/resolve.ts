@@ -53,7 +53,7 @@ export function resolveMerged(merged: MergedConfig, options: ResolveOptions = {}
         : resolveRoutineTask(id, t, execs, taskIds, source),
     );
   }
-  checkRoutineCycles(tasks as ReadonlyMap<string, ResolvedTask & { steps?: never }>);
+  checkRoutineCycles(tasks as ReadonlyMap<string, ResolvedTask & { steps?: never }>, (id) => merged.tasks.get(id)?.source);
 
   const workers = merged.workers === undefined || merged.workers <= 0 ? availableParallelism() : merged.workers;
   const configured = merged.verbosity ?? VERBOSITY_DEFAULT;

@@ -14,6 +14,7 @@ const finiteNonNegative = v.pipe(
   v.number(),
   v.check((n) => Number.isFinite(n) && n >= 0, "must be a finite number >= 0"),
 );
+const _wholeNumber = (issue: { input: unknown }) => `expected a whole number, got ${String(issue.input)}`;
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
 export const execDefSchema = v.strictObject({
@@ -149,8 +150,8 @@ export const MODULES = ["aws"] as const;
 export const userConfigSchema = v.strictObject({
   include: v.optional(v.array(v.unknown())),
   modules: v.optional(v.array(v.picklist(MODULES))),
-  workers: v.optional(v.pipe(v.number(), v.integer())),
-  verbosity: v.optional(v.pipe(v.number(), v.integer())),
+  workers: v.optional(v.pipe(v.number(), v.integer(_wholeNumber))),
+  verbosity: v.optional(v.pipe(v.number(), v.integer(_wholeNumber))),
   execs: v.optional(v.record(v.string(), execDefSchema)),
   tasks: v.optional(v.record(v.string(), taskSchema)),
   hooks: v.optional(hooksSchema),

@@ -5,10 +5,11 @@
  * `@ROOT@` in a case stands for a backend root that must never be created.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { palhm, type CliResult } from "../cli/_cli.ts";
 import { tempProject, type TempProject } from "../config/_fixture.ts";
+import { prefixOf } from "../../src/backup/prefix.ts";
 
 const CORPUS = join(import.meta.dir, "bad-configs");
 /** CLI starts are ~150 ms each; a few at a time keeps 2 cores busy without starving them. */
@@ -94,4 +95,83 @@ describe("bad configs (bad-configs/*)", () => {
       expect(o.locks).toEqual([]);
     });
   }
+});
+
+/** A project whose backend root holds links an attacker planted towards `outside`, a directory with a file in it. */
+function _plantedRoot() {
+  const p = tempProject();
+  const root = p.path("backups");
+  const outside = p.path("outside");
+  mkdirSync(root);
+  mkdirSync(outside);
+  writeFileSync(join(outside, "precious"), "keep me");
+  const outsideState = () => readdirSync(outside).map((f) => `${f}:${readFileSync(join(outside, f), "utf8")}`);
+  const config = (objects: string, extra = "") =>
+    p.write({
+      "palhm.config.ts": `export default {
+  workers: 1,
+  tasks: { backup: { type: "backup", backend: { type: "localfs", root: ${JSON.stringify(root)}${extra} }, ${objects} } },
+};`,
+    });
+  const run = () => palhm(["-f", "palhm.config.ts", "run", "backup"], { cwd: p.dir, env: { PALHM_LOCK_DIR: p.path("locks"), PALHM_HOOKS: p.path("hooks.d") } });
+  return { p, root, outside, outsideState, config, run };
+}
+
+describe("object paths cannot escape the copy through links planted in the backend root", () => {
+  test("a link planted mid-run where a sub-directory of an object path goes: the run fails, nothing lands outside, the copy is rolled back", async () => {
+    const t = _plantedRoot();
+    try {
+      // The first group plants ROOT/PREFIX/db -> outside while the copy is being written; the second writes db/dump.sql.
+      t.config(`
+        objectGroups: [{ id: "attacker" }, { id: "dump", depends: ["attacker"] }],
+        objects: [
+          { path: "planted", group: "attacker", pipeline: [{ argv: ["sh", "-c", 'for copy in "$1"/*/; do ln -s "$0" "$copy"db; done', ${JSON.stringify(t.outside)}, ${JSON.stringify(t.root)}] }] },
+          { path: "db/dump.sql", group: "dump", pipeline: [{ argv: ["printf", "stolen"] }] },
+        ]`);
+      const r = await t.run();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("is not a directory (symlinks are not followed)");
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(t.outsideState()).toEqual(["precious:keep me"]);
+      expect(readdirSync(t.root)).toEqual([]);
+    } finally {
+      t.p.remove();
+    }
+  });
+
+  test("prefixes pre-created as links: palhm never writes through them, fails after its retries, and removes nothing", async () => {
+    const t = _plantedRoot();
+    try {
+      const now = Date.now();
+      const planted = Array.from({ length: 12 }, (_, i) => prefixOf(new Date(now + i * 1000)));
+      for (const name of planted) symlinkSync(t.outside, join(t.root, name));
+      t.config(`objects: [{ path: "x", pipeline: [{ argv: ["printf", "stolen"] }] }]`, ", nbCopyLimit: 1");
+      const r = await t.run();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("already exists");
+      expect(t.outsideState()).toEqual(["precious:keep me"]);
+      expect(readdirSync(t.root).sort()).toEqual([...planted].sort());
+      for (const name of planted) expect(readlinkSync(join(t.root, name))).toBe(t.outside);
+    } finally {
+      t.p.remove();
+    }
+  }, 30_000);
+
+  test("a link named like an old copy is not a copy: rotation never removes through it", async () => {
+    const t = _plantedRoot();
+    try {
+      const old = "2001-01-01T00:00:00+00:00";
+      symlinkSync(t.outside, join(t.root, old));
+      t.config(`objects: [{ path: "x", pipeline: [{ argv: ["printf", "data"] }] }]`, ", nbCopyLimit: 1, rootSizeLimit: 1");
+      for (let i = 0; i < 2; i++) expect((await t.run()).status).toBe(0);
+      expect(t.outsideState()).toEqual(["precious:keep me"]);
+      const names = readdirSync(t.root).sort();
+      expect(names.length).toBe(2);
+      expect(names[0]).toBe(old);
+      expect(lstatSync(join(t.root, old)).isSymbolicLink()).toBe(true);
+      expect(readFileSync(join(t.root, names[1]!, "x"), "utf8")).toBe("data");
+    } finally {
+      t.p.remove();
+    }
+  }, 30_000);
 });

@@ -1,0 +1,118 @@
+/**
+ * A sink that fails mid-stream, through the real CLI: a full file system (a
+ * 1 MiB tmpfs), a file-size limit (RLIMIT_FSIZE: EFBIG), S3 answering 500
+ * then 200 (retried, the run succeeds) or 403 (the run fails). A failed run
+ * exits 1 naming the object and the cause, rolls its copy back, and leaves
+ * the earlier copies byte for byte as they were.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../s3/_loopback-s3.ts";
+import { copiesOf, faultProject, hashTree, q, runPalhm, s3Env, scratch } from "./_support.ts";
+
+const tmp = scratch("storage");
+let s3: LoopbackS3;
+beforeAll(() => {
+  s3 = startLoopbackS3("storage-bucket");
+});
+afterAll(async () => {
+  await s3.stop();
+  tmp.dispose();
+});
+
+/** Objects: `small` (a line), and `big` of `bytes` bytes from /dev/urandom when `bytes` > 0. */
+function objects(bytes: number): string {
+  const big = bytes > 0 ? `, { path: "dir/big", pipeline: [{ argv: ["head", "-c", "${bytes}", "/dev/urandom"] }] }` : "";
+  return `[{ path: "small", pipeline: [{ argv: ["echo", "small"] }] }${big}]`;
+}
+
+const localTask = (root: string, bytes: number) => `{ backup: { type: "backup", backend: { type: "localfs", root: ${q(root)} }, objects: ${objects(bytes)} } }`;
+
+/** A first copy made, then a second run whose `dir/big` does not fit: returns the failed run and the first copy's state. */
+async function failingSecondRun(d: string, root: string, bytes: number, wrap?: string[]) {
+  expect((await runPalhm(faultProject(d, localTask(root, 1000)), ["run", "backup"])).code).toBe(0);
+  const before = hashTree(root);
+  const r = await runPalhm(faultProject(d, localTask(root, bytes)), ["run", "backup"], { wrap });
+  return { r, before };
+}
+
+function mountTmpfs(dir: string): string | null {
+  mkdirSync(dir, { recursive: true });
+  const m = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0755", "tmpfs", dir], { stderr: "pipe" });
+  return m.exitCode === 0 ? null : m.stderr.toString().trim() || `mount exited ${m.exitCode}`;
+}
+
+describe("a local sink that fails mid-stream", () => {
+  const mnt = join(tmp.dir, "tmpfs");
+  const cannotMount = mountTmpfs(mnt);
+  afterAll(() => {
+    if (!cannotMount) Bun.spawnSync(["umount", mnt]);
+  });
+
+  test.skipIf(cannotMount !== null)(`a full file system: exit 1 naming the object and "no space left on device", copy rolled back, earlier copy unchanged${cannotMount ? ` (skipped: cannot mount a tmpfs here: ${cannotMount})` : ""}`, async () => {
+    const root = join(mnt, "root");
+    const { r, before } = await failingSecondRun(tmp.next(), root, 3_000_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`object "dir/big"`);
+    expect(r.stderr.toLowerCase()).toContain("no space left on device");
+    expect(r.stderr).not.toContain("    at ");
+    expect(copiesOf(root).map((c) => c.state)).toEqual(["complete"]);
+    expect(hashTree(root)).toEqual(before);
+  });
+
+  test("a file-size limit (RLIMIT_FSIZE): exit 1 naming the object and EFBIG, copy rolled back, earlier copy unchanged", async () => {
+    const d = tmp.next();
+    const root = join(d, "root");
+    const { r, before } = await failingSecondRun(d, root, 3_000_000, ["prlimit", "--fsize=1000000", "--"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`object "dir/big"`);
+    expect(r.stderr).toMatch(/EFBIG: file too large/);
+    expect(copiesOf(root).map((c) => c.state)).toEqual(["complete"]);
+    expect(hashTree(root)).toEqual(before);
+  });
+});
+
+describe("an S3 store that fails", () => {
+  const s3Task = (root: string, bytes: number) =>
+    `{ backup: { type: "backup", backend: { type: "aws-s3", bucket: ${q(s3.bucket)}, root: ${q(root)}, endpoint: ${q(s3.endpoint)} }, objects: ${objects(bytes)} } }`;
+  const under = (root: string) => [...s3.objects.keys()].filter((k) => k.startsWith(`${root}/`)).sort();
+  const hashes = (root: string) => Object.fromEntries(under(root).map((k) => [k, createHash("sha256").update(s3.objects.get(k)!.data).digest("hex")]));
+
+  test("500 then 200 on an object's upload is retried: the run succeeds and the object is intact", async () => {
+    const root = "storage/retry";
+    let failed = 0;
+    s3.fault = (r) => (r.method === "PUT" && r.key.endsWith("/small") && failed++ === 0 ? s3ErrorResponse(500, "InternalError", "We encountered an internal error. Please try again.") : undefined);
+    try {
+      const r = await runPalhm(faultProject(tmp.next(), s3Task(root, 0)), ["run", "backup"], { env: s3Env() });
+      expect(r.code).toBe(0);
+    } finally {
+      s3.fault = null;
+    }
+    expect(failed).toBe(2);
+    const [small] = under(root).filter((k) => k.endsWith("/small"));
+    expect(new TextDecoder().decode(s3.objects.get(small!)!.data)).toBe("small\n");
+    expect(under(root).some((k) => k.endsWith("/.palhm-manifest.json"))).toBe(true);
+  });
+
+  test("403 on an object's upload fails the run (exit 1) naming the object and access denied; the copy is rolled back, the earlier one unchanged", async () => {
+    const root = "storage/denied";
+    const d = tmp.next();
+    expect((await runPalhm(faultProject(d, s3Task(root, 1000)), ["run", "backup"], { env: s3Env() })).code).toBe(0);
+    const before = hashes(root);
+    s3.fault = (r) => (r.method === "PUT" && r.key.endsWith("/dir/big") ? s3ErrorResponse(403, "AccessDenied", "Access Denied") : undefined);
+    let r;
+    try {
+      r = await runPalhm(faultProject(d, s3Task(root, 1000)), ["run", "backup"], { env: s3Env() });
+    } finally {
+      s3.fault = null;
+    }
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("dir/big");
+    expect(r.stderr.toLowerCase()).toContain("access denied");
+    expect(r.stderr).not.toContain("    at ");
+    expect(hashes(root)).toEqual(before);
+    expect([...s3.uploads.values()].filter((u) => u.key.startsWith(root))).toEqual([]);
+  });
+});

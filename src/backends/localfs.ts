@@ -89,9 +89,15 @@ export class LocalfsBackend implements Backend {
     return new _LocalfsReader(prefix, dir);
   }
 
+  /** Marks the copy incomplete and drops its manifest first: a removal cut short leaves a copy the next run removes, never a "complete" one with objects missing. */
   async removeCopy(prefix: string): Promise<void> {
     const dir = this._copyDir(prefix);
     if (dir === null) return;
+    if (lstatOrNull(join(dir, MANIFEST_NAME))) {
+      if (!lstatOrNull(join(dir, MARK_NAME))) closeSync(createFile(join(dir, MARK_NAME), this.param.fmode));
+      unlinkSync(join(dir, MANIFEST_NAME));
+      fsyncDir(dir);
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 

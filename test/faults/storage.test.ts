@@ -62,6 +62,31 @@ describe("a local sink that fails mid-stream", () => {
     expect(hashTree(root)).toEqual(before);
   });
 
+  test.skipIf(cannotMount !== null)("a rotation cut short leaves the old copy marked incomplete (never complete with objects missing); the next run removes it", async () => {
+    const d = tmp.next();
+    const root = join(d, "root");
+    const limited = (bytes: number) => faultProject(d, localTask(root, bytes).replace("type: \"localfs\",", "type: \"localfs\", nbCopyLimit: 1,"));
+    expect((await runPalhm(limited(1000), ["run", "backup"])).code).toBe(0);
+    const [old] = copiesOf(root);
+    // A mount point inside the old copy: removing it fails (EBUSY) part way through.
+    const busy = join(root, old!.prefix, "dir");
+    expect(Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", busy]).exitCode).toBe(0);
+    let r;
+    try {
+      r = await runPalhm(limited(1000), ["run", "backup"]);
+    } finally {
+      Bun.spawnSync(["umount", busy]);
+    }
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`rotation could not remove copy ${old!.prefix}`);
+    const mid = copiesOf(root);
+    expect(mid.map((c) => [c.prefix === old!.prefix, c.state])).toEqual([[true, "incomplete"], [false, "complete"]]);
+    const next = await runPalhm(limited(1000), ["run", "backup"]);
+    expect(next.code).toBe(0);
+    expect(next.stderr).toContain(`removing ${old!.prefix}`);
+    expect(copiesOf(root).map((c) => c.state)).toEqual(["complete"]);
+  });
+
   test("a file-size limit (RLIMIT_FSIZE): exit 1 naming the object and EFBIG, copy rolled back, earlier copy unchanged", async () => {
     const d = tmp.next();
     const root = join(d, "root");

@@ -5,6 +5,7 @@
 import type { ResolvedExec } from "../config/resolved.ts";
 import { ecAccepts } from "./ec.ts";
 import { argvLine } from "./argv.ts";
+import { maskArgv } from "../secrets.ts";
 import { ExecError } from "../errors.ts";
 
 export interface ProcessOutcome {
@@ -31,6 +32,11 @@ function _failed(o: ProcessOutcome): boolean {
   return !ecAccepts(o.exec.ec, o.exitCode);
 }
 
+/** The exec as a message shows it: secrets in its arguments masked (errors land in mails and tickets). */
+function _shown(o: ProcessOutcome): string {
+  return argvLine(maskArgv(o.exec.argv));
+}
+
 function _pipeDeath(o: ProcessOutcome): boolean {
   return o.signalCode === "SIGPIPE" || o.exitCode === 141;
 }
@@ -43,7 +49,7 @@ function _accepted(o: ProcessOutcome): string {
 }
 
 function _what(o: ProcessOutcome): string {
-  const cmd = "`" + argvLine(o.exec.argv) + "`";
+  const cmd = "`" + _shown(o) + "`";
   if (o.spawnError) return `${cmd} could not be started: ${o.spawnError.message}`;
   if (o.exitCode === null) return `${cmd} was killed by ${o.signalCode ?? "a signal"}`;
   return `${cmd} exited with code ${o.exitCode} (${_accepted(o)})`;
@@ -76,14 +82,14 @@ export function judgeOutcomes(outcomes: readonly ProcessOutcome[], options: Judg
     const o = outcomes[i]!;
     const cause = primary.find((j) => j > i) ?? primary[0]!;
     const how = o.exitCode === null ? `was killed by ${o.signalCode}` : `exited with code ${o.exitCode}`;
-    const why = _pipeDeath(o) ? `because \`${argvLine(outcomes[cause]!.exec.argv)}\` failed` : "when palhm stopped the pipeline";
-    parts.push(`\`${argvLine(o.exec.argv)}\` ${how} ${why}`);
+    const why = _pipeDeath(o) ? `because \`${_shown(outcomes[cause]!)}\` failed` : "when palhm stopped the pipeline";
+    parts.push(`\`${_shown(o)}\` ${how} ${why}`);
   }
   const first = outcomes[primary[0]!]!;
   const where = options.label ? `${options.label}: ` : "";
   return new ExecError(
     `${where}${parts.join("; ")}`,
-    first.exec.argv,
+    maskArgv(first.exec.argv),
     first.exitCode,
     first.signalCode,
     first.exec.ec.text,

@@ -4,7 +4,7 @@
  * every process it starts, so /proc finds them all), copies and their hashes.
  */
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -146,4 +146,35 @@ export function s3Env(): Record<string, string | undefined> {
     AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1",
     AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_S3: undefined,
   };
+}
+
+/** This process's open file descriptors, by number and what they point at. */
+export function openFds(): string[] {
+  const fds: string[] = [];
+  for (const fd of readdirSync("/proc/self/fd")) {
+    try {
+      fds.push(`${fd} -> ${readlinkSync(`/proc/self/fd/${fd}`)}`);
+    } catch {
+      // the fd readdir itself used, closed by now
+    }
+  }
+  return fds;
+}
+
+/** Children of `ppid` that exited and were never reaped (state Z in /proc/PID/stat). */
+export function zombieChildren(ppid: number = process.pid): number[] {
+  const zombies: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // After the ")" closing the command name: state, ppid, ...
+    const [state, parent] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (state === "Z" && Number(parent) === ppid) zombies.push(Number(name));
+  }
+  return zombies;
 }

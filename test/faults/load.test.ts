@@ -37,6 +37,19 @@ function _config(root: string, objects: number, steps: number): string {
 };`;
 }
 
+/** Runs `fn` and checks what the process holds before and after it: the same fds, no zombie child. */
+async function _withoutLeaks<T>(what: string, count: number, fn: () => Promise<T>): Promise<T> {
+  const before = openFds();
+  const t0 = performance.now();
+  const result = await fn();
+  const ms = performance.now() - t0;
+  const after = openFds();
+  expect(zombieChildren()).toEqual([]);
+  expect(after).toEqual(before);
+  console.log(`load: ${what}: ${Math.round(ms)} ms (${(ms / count).toFixed(1)} ms each); fds ${before.length} before, ${after.length} after`);
+  return result;
+}
+
 describe(`load: ${OBJECTS} objects with 2 workers, a routine of ${STEPS} steps`, () => {
   let p: TempProject;
   let config: ResolvedConfig;
@@ -57,32 +70,18 @@ describe(`load: ${OBJECTS} objects with 2 workers, a routine of ${STEPS} steps`,
   test("the backup completes every object, and leaves no fd open and no zombie", async () => {
     const task = config.tasks.get("load") as ResolvedBackupTask;
     expect(config.workers).toBe(2);
-    const before = openFds();
-    const t0 = performance.now();
-    const result = await runBackup(task, ctx);
-    const ms = performance.now() - t0;
-    const after = openFds();
-    expect(zombieChildren()).toEqual([]);
-    expect(after).toEqual(before);
+    const result = await _withoutLeaks(`${OBJECTS} objects, 2 workers`, OBJECTS, () => runBackup(task, ctx));
     expect(result.objects.length).toBe(OBJECTS);
     const copy = join(root(), result.prefix);
     const manifest = JSON.parse(readFileSync(join(copy, ".palhm-manifest.json"), "utf8"));
     expect(manifest.objects.length).toBe(OBJECTS);
     for (const o of task.objects) expect(readFileSync(join(copy, o.path), "utf8")).toBe("x");
-    console.log(`load: ${OBJECTS} objects, 2 workers: ${Math.round(ms)} ms (${(ms / OBJECTS).toFixed(1)} ms/object); fds ${before.length} before, ${after.length} after`);
   }, 60_000);
 
   test("the routine runs every step, and leaves no fd open and no zombie", async () => {
     const task = config.tasks.get("steps") as ResolvedRoutineTask;
-    const before = openFds();
-    const t0 = performance.now();
-    const result = await runRoutine(task, ctx);
-    const ms = performance.now() - t0;
-    const after = openFds();
-    expect(zombieChildren()).toEqual([]);
-    expect(after).toEqual(before);
+    const result = await _withoutLeaks(`routine of ${STEPS} steps`, STEPS, () => runRoutine(task, ctx));
     expect(result.steps.map((s) => s.index)).toEqual(Array.from({ length: STEPS }, (_, i) => i));
     expect(readdirSync(root()).length).toBe(2);
-    console.log(`load: routine of ${STEPS} steps: ${Math.round(ms)} ms (${(ms / STEPS).toFixed(1)} ms/step); fds ${before.length} before, ${after.length} after`);
   }, 60_000);
 });

@@ -39,7 +39,9 @@ export function palhmJsonPath(path: string): string {
     if (param) return i + 1 < segs.length && segs[i + 1] !== "type" ? param : seg;
     return RENAMED[seg] ?? _kebab(seg);
   });
-  return out
+  // PALHM names the type by the key itself: `"backend": "localfs"`, `"mua": "mailx"`.
+  const written = out.filter((s, i) => !(s === "type" && typeof out[i - 1] === "string" && (out[i - 1] as string) in PARAM_OF));
+  return written
     .map((s, i) => (typeof s === "number" ? `[${s}]` : IDENT.test(s) ? (i ? `.${s}` : s) : `[${JSON.stringify(s)}]`))
     .join("");
 }

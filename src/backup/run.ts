@@ -19,6 +19,7 @@ import { VERSION } from "../version.ts";
 import { Schedule, runScheduled } from "./dag.ts";
 import type { Manifest, ManifestObject } from "./manifest.ts";
 import { prefixOf } from "./prefix.ts";
+import { objectHasher } from "./hash.ts";
 import { chooseRemovals } from "./rotation.ts";
 
 export { describeBackupPlan } from "./plan.ts";
@@ -131,16 +132,17 @@ async function _buildObject(
   const label = `task ${task.id}, object "${o.path}"`;
   progress.objectStarted(o.path);
   const sink = await writer.openSink(o.path, { allocSize: o.allocSize });
-  const hasher = new Bun.CryptoHasher("sha256");
+  const hasher = objectHasher();
   let size = 0;
   try {
     await runPipeline(o.pipeline, {
       signal, verbosity: ctx.verbosity, label, objectPath: o.path,
       onChunk: (chunk) => {
-        hasher.update(chunk);
         size += chunk.length;
         progress.objectBytes(o.path, chunk.length);
-        return _guard(label, writer, () => sink.write(chunk));
+        const hashing = hasher.update(chunk);
+        const storing = _guard(label, writer, () => sink.write(chunk));
+        return hashing ? Promise.all([hashing, storing]).then(() => {}) : storing;
       },
     });
     await _guard(label, writer, () => sink.close());
@@ -151,7 +153,7 @@ async function _buildObject(
   }
   progress.objectFinished(o.path, true);
   ctx.log.debug(`${label}: ${size} bytes`);
-  const result = { path: o.path, size, sha256: hasher.digest("hex"), durationMs: performance.now() - t0 };
+  const result = { path: o.path, size, sha256: await hasher.digest(), durationMs: performance.now() - t0 };
   ctx.report?.objects.push(result);
   return result;
 }

@@ -51,7 +51,8 @@ export default defineConfig({
     offsite: {
       type: "backup",
       backend: { type: "aws-s3", bucket: "compiled", root: "hosts/a", endpoint: "${s3.endpoint}" },
-      objects: [{ path: "numbers.gz", pipeline: [{ argv: ["seq", "1", "1000"] }, "gz"] }],
+      // Several MiB: hashed on the worker thread, which must work inside the binary too.
+      objects: [{ path: "numbers.txt", pipeline: [{ argv: ["seq", "1", "1000000"] }] }],
     },
   },
 });
@@ -123,7 +124,8 @@ describe("the compiled binary, alone in a directory", () => {
     const run = await palhm("-q", "run", "offsite", "--json");
     expect(run.err).toBe("");
     expect(run.status).toBe(0);
-    const { prefix } = JSON.parse(run.out);
+    const { prefix, objects } = JSON.parse(run.out);
+    expect(objects[0].sha256).toBe(Bun.spawnSync(["sh", "-c", "seq 1 1000000 | sha256sum"]).stdout.toString().split(" ")[0]!);
     const verify = await palhm("verify", "offsite", "--json");
     expect(verify.status).toBe(0);
     expect(JSON.parse(verify.out)).toMatchObject({ ok: true, copies: [expect.objectContaining({ prefix })] });

@@ -61,7 +61,7 @@ describe("progress and summary", () => {
     expect(r.status).toBe(0);
     expect(r.screen).toMatch(ROW);
     expect(r.screen).toMatch(/done\s+5 B\s+.*etc\/hostname\.txt/);
-    expect(r.screen).toMatch(/task backup: 2 objects, 64\.0 MiB in [\d.]+s .*; copy \S+; rotation removed nothing, earlier copies kept/);
+    expect(r.screen).toMatch(/task backup: 2 objects, 64\.0 MiB in [\d.]+m?s .*; copy \S+; rotation removed nothing, earlier copies kept/);
   });
 
   test("without a terminal there is no progress and no ANSI; the summary names what rotation removed", async () => {

@@ -16,6 +16,7 @@ describe("progress formatting", () => {
     expect(formatElapsed(65_000)).toBe("01:05");
     expect(formatElapsed(3_725_000)).toBe("1:02:05");
     expect(formatDuration(12_345)).toBe("12.3s");
+    expect(formatDuration(44.6)).toBe("45ms");
     expect(formatDuration(245_000)).toBe("4m05s");
   });
   test("a row shows state, bytes, rate, elapsed and the object path", () => {

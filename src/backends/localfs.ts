@@ -98,7 +98,7 @@ export class LocalfsBackend implements Backend {
       unlinkSync(join(dir, MANIFEST_NAME));
       fsyncDir(dir);
     }
-    rmSync(dir, { recursive: true, force: true });
+    _removeCopyDir(dir);
   }
 
   /** The copy's directory, or null if `name` is not a prefix or not a real directory (a link is never a copy). */
@@ -107,6 +107,15 @@ export class LocalfsBackend implements Backend {
     const dir = join(this.root, name);
     return lstatOrNull(dir)?.isDirectory() ? dir : null;
   }
+}
+
+/** Removes a copy's directory with its incomplete mark last: a removal cut short never leaves what looks like a legacy (complete) copy. */
+function _removeCopyDir(dir: string): void {
+  if (!lstatOrNull(dir)?.isDirectory()) return;
+  for (const name of readdirSync(dir)) {
+    if (name !== MARK_NAME) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 class _LocalfsWriter implements CopyWriter {
@@ -170,7 +179,7 @@ class _LocalfsWriter implements CopyWriter {
   async rollback(): Promise<void> {
     for (const fd of this.open) closeSync(fd);
     this.open.clear();
-    rmSync(this.dir, { recursive: true, force: true });
+    _removeCopyDir(this.dir);
   }
 }
 

@@ -79,6 +79,7 @@ export class S3CopyWriter implements CopyWriter {
       this.tuning.deleteBatch,
       this.tuning.pageSize,
       this.ctx.log,
+      this.layout.objectKey(this.prefix, MARK_NAME),
     ).catch((e) => errors.push(e));
     if (errors.length) throw errors[0];
   }

@@ -185,18 +185,24 @@ export async function changeStorageClass(
   }
 }
 
-/** Deletes every object under a key prefix (batched) and aborts the unfinished multipart uploads under it. */
+/**
+ * Deletes every object under a key prefix (batched) and aborts the unfinished
+ * multipart uploads under it. `last`, if listed, is deleted only after all the
+ * others (a copy's incomplete mark: it must outlive every object it vouches for).
+ */
 export async function removeUnder(
   b: Bucket,
   prefix: string,
   deleteBatch: number | undefined,
   pageSize: number | undefined,
   log: Logger,
+  last?: string,
 ): Promise<void> {
   const keys: string[] = [];
   for await (const o of listObjects(b, prefix, pageSize)) keys.push(o.key);
-  await deleteKeys(b, keys, deleteBatch);
+  await deleteKeys(b, keys.filter((k) => k !== last), deleteBatch);
   await sweepUploads(b, prefix, log);
+  if (last !== undefined && keys.includes(last)) await deleteKeys(b, [last]);
 }
 
 /** Aborts the unfinished multipart uploads under a prefix, saying so. */

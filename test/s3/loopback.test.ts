@@ -86,9 +86,20 @@ describe("aws-s3 listing and deletion (loopback S3 server)", () => {
     s3.requests.length = 0;
     await b.removeCopy(P1);
     const batches = s3.requests.filter((r) => r.deleteCount !== undefined).map((r) => r.deleteCount);
-    expect(batches).toEqual([3, 3, 2]);
+    // The manifest goes first, alone; then the 7 objects; the mark put in the manifest's place goes last.
+    expect(batches).toEqual([1, 3, 3, 1, 1]);
     expect([...s3.objects.keys()].filter((k) => k.startsWith(`r/${P1}/`))).toEqual([]);
     expect(s3.objects.has(`r/${P2}/keep`)).toBe(true);
+  });
+
+  test("a removal cut short leaves the copy incomplete, never complete with objects missing", async () => {
+    const b = await _backend({}, { deleteBatch: 2 });
+    await _committed(b, P1, { o1: 1, o2: 1, o3: 1, o4: 1 });
+    let batch = 0;
+    s3.fault = (r) => (r.query.has("delete") && ++batch >= 3 ? s3ErrorResponse(403, "AccessDenied", "Access Denied") : undefined);
+    expect(await b.removeCopy(P1).catch((e) => e)).toBeInstanceOf(BackendError);
+    s3.fault = null;
+    expect((await b.listCopies()).map((c) => [c.prefix, c.state])).toEqual([[P1, "incomplete"]]);
   });
 
   test("a key DeleteObjects could not delete fails the removal, naming the key", async () => {

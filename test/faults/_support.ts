@@ -105,6 +105,19 @@ export function marked(token: string): number[] {
  * Waits up to `ms` for every process carrying `token` to end (no event tells
  * when an orphan dies: /proc is polled); returns those still alive then.
  */
+/**
+ * The marked processes once there are at least `n` (or whatever is there at the deadline). A process in the
+ * middle of execve() shows an empty /proc/PID/environ for a moment, so one look is not enough.
+ */
+export async function markedAtLeast(token: string, n: number, ms: number): Promise<number[]> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const found = marked(token);
+    if (found.length >= n || performance.now() > deadline) return found;
+    await Bun.sleep(20);
+  }
+}
+
 export async function survivors(token: string, ms: number): Promise<number[]> {
   const deadline = performance.now() + ms;
   for (;;) {

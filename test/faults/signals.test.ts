@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { startLoopbackS3, s3ErrorResponse, type LoopbackS3 } from "../s3/_loopback-s3.ts";
-import { copiesOf, faultProject, marked, mkfifo, q, readFifo, s3Env, scratch, startPalhm, survivors, watch, type FaultProject } from "./_support.ts";
+import { copiesOf, faultProject, markedAtLeast, mkfifo, q, readFifo, s3Env, scratch, startPalhm, survivors, watch, type FaultProject } from "./_support.ts";
 
 const tmp = scratch("signals");
 let s3: LoopbackS3;
@@ -29,7 +29,7 @@ async function interrupt(p: FaultProject, sig: NodeJS.Signals, status: number, r
   const proc = startPalhm(p, ["run", "backup"], { env: s3Env() });
   const err = watch(proc.stderr);
   await reached(proc);
-  expect(marked(p.token).length).toBeGreaterThan(1); // palhm and at least one child of it
+  expect((await markedAtLeast(p.token, 2, 2000)).length).toBeGreaterThan(1); // palhm and at least one child of it
   const t0 = performance.now();
   proc.kill(sig);
   expect(await proc.exited).toBe(status);
@@ -142,7 +142,7 @@ describe("a signal while palhm cleans up", () => {
     const proc = startPalhm(p, ["run", "backup"]);
     const err = watch(proc.stderr);
     await readFifo(ready);
-    expect(marked(p.token).length).toBeGreaterThanOrEqual(4); // palhm, two shells, sleep (setpriv execs in place)
+    expect((await markedAtLeast(p.token, 4, 2000)).length).toBeGreaterThanOrEqual(4); // palhm, two shells, sleep (setpriv execs in place)
     proc.kill("SIGTERM");
     await err.until("stopping children");
     proc.kill("SIGTERM");

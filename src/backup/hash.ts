@@ -23,6 +23,8 @@ export interface ObjectHasher {
   update(chunk: Uint8Array): void | Promise<void>;
   /** Hex SHA-256 of every byte given. */
   digest(): Promise<string>;
+  /** The object failed: forget its state. */
+  abandon(): void;
 }
 
 export function objectHasher(): ObjectHasher {
@@ -49,6 +51,8 @@ function _hashWorker(): Worker | null {
   } catch {
     return (_worker = null);
   }
+  // Referenced only while an object is being hashed (see _Hasher#flush): an idle thread must not keep
+  // palhm alive, and Bun is slow to deliver messages of an unreferenced worker.
   _worker.unref();
   _worker.onmessage = (event: MessageEvent<{ id: number; n?: number; buffer?: ArrayBuffer; sha256?: string }>) => {
     const { id, n, buffer, sha256 } = event.data;
@@ -61,6 +65,7 @@ function _hashWorker(): Worker | null {
     }
     if (sha256 !== undefined) {
       _sessions.delete(id);
+      if (_sessions.size === 0) _worker?.unref();
       s.done?.resolve(sha256);
     }
   };
@@ -118,6 +123,14 @@ class _Hasher implements ObjectHasher {
     });
   }
 
+  abandon(): void {
+    if (!this.#session) return;
+    _sessions.delete(this.#id);
+    _worker?.postMessage({ id: this.#id, end: true });
+    if (_sessions.size === 0) _worker?.unref();
+    this.#session = undefined;
+  }
+
   /** Sends the batch to the worker; false when there is none (the batch was hashed here, and so is the rest). */
   #flush(): boolean {
     const worker = this.#session ? _worker : _hashWorker();
@@ -126,7 +139,10 @@ class _Hasher implements ObjectHasher {
       this.#inline = new Bun.CryptoHasher("sha256").update(this.#batch.subarray(0, this.#fill));
       return false;
     }
-    if (!this.#session) _sessions.set((this.#id = _nextId++), (this.#session = { inFlight: 0 }));
+    if (!this.#session) {
+      _sessions.set((this.#id = _nextId++), (this.#session = { inFlight: 0 }));
+      worker.ref();
+    }
     this.#session.inFlight += this.#fill;
     const buffer = this.#batch.buffer;
     worker.postMessage({ id: this.#id, buffer, length: this.#fill }, [buffer]);

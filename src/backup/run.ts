@@ -148,6 +148,7 @@ async function _buildObject(
     await _guard(label, writer, () => sink.close());
   } catch (e) {
     progress.objectFinished(o.path, false);
+    hasher.abandon();
     await sink.abort(e).catch(() => {});
     throw e;
   }

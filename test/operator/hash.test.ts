@@ -59,6 +59,19 @@ describe("object hashing", () => {
     expect(r.waited).toBeGreaterThan(0);
   });
 
+  test("an object abandoned half-way leaves the others' digests intact", async () => {
+    const big = chunks([3 << 20])[0]!;
+    const dropped = objectHasher();
+    await dropped.update(big);
+    const kept = chunks([2 << 20, 99]);
+    const other = objectHasher();
+    await other.update(kept[0]!);
+    dropped.abandon();
+    await other.update(kept[1]!);
+    expect(await other.digest()).toBe(reference(kept));
+    expect((await feed([big])).sha256).toBe(reference([big]));
+  });
+
   test("the caller may reuse its chunk buffer as soon as update returns", async () => {
     const buf = new Uint8Array(1 << 20);
     const seen: Uint8Array[] = [];

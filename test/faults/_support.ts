@@ -30,7 +30,27 @@ let _n = 0;
 /** A temp directory removed by `dispose()`. */
 export function scratch(label: string): { dir: string; next(): string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), `palhm-faults-${label}-`));
-  return { dir, next: () => join(dir, `p${++_n}`), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  const dispose = () => {
+    _killLeftovers();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, next: () => join(dir, `p${++_n}`), dispose };
+}
+
+/** palhm runs started by tests, and their tokens: a test that fails before it signals or awaits its run must not leave it running. */
+const _started: { proc: Subprocess; token: string }[] = [];
+
+function _killLeftovers(): void {
+  for (const { proc, token } of _started.splice(0)) {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+    for (const pid of marked(token)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
 }
 
 /**
@@ -69,13 +89,15 @@ export interface StartOptions {
 
 /** Starts `palhm ARGS` on the project (stdout and stderr piped). */
 export function startPalhm(p: FaultProject, args: readonly string[], opts: StartOptions = {}): Subprocess<"ignore", "pipe", "pipe"> {
-  return Bun.spawn([...(opts.wrap ?? []), "bun", CLI, "-f", p.config, ...args], {
+  const proc = Bun.spawn([...(opts.wrap ?? []), "bun", CLI, "-f", p.config, ...args], {
     cwd: p.dir,
     env: { ...process.env, PALHM_LOCK_DIR: p.locks, PALHM_HOOKS: join(p.dir, "no-hooks.d"), NO_COLOR: "1", PALHM_FAULT_TOKEN: p.token, ...opts.env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
   });
+  _started.push({ proc, token: p.token });
+  return proc;
 }
 
 export async function runPalhm(p: FaultProject, args: readonly string[], opts: StartOptions = {}): Promise<{ code: number; stdout: string; stderr: string }> {

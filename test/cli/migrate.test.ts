@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { displayConfig } from "../../src/config/display.ts";
-import { useTempProjects } from "../config/_fixture.ts";
+import { useTempProjects, type TempProject } from "../config/_fixture.ts";
 import { expectConfigError, palhm } from "./_cli.ts";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -45,6 +45,20 @@ const MAIN = `// the host's PALHM config
 /** The config as a user would compare it: everything but where it was read from. */
 const comparable = (c: Awaited<ReturnType<typeof loadConfig>>) => ({ ...displayConfig(c), sources: undefined });
 
+/** `tsc --noEmit` on the project's palhm.config.ts, with "palhm" mapped to this repository's src/index.ts. */
+async function typecheck(p: TempProject): Promise<{ status: number; out: string }> {
+  p.write({
+    "tsconfig.json": JSON.stringify({
+      extends: join(ROOT, "tsconfig.json"),
+      compilerOptions: { paths: { palhm: [join(ROOT, "src/index.ts")] }, typeRoots: [join(ROOT, "node_modules/@types")] },
+      include: ["palhm.config.ts"],
+    }),
+  });
+  const tsc = Bun.spawn(["bunx", "tsc", "--noEmit", "-p", p.path("tsconfig.json")], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  const out = await new Response(tsc.stdout).text();
+  return { status: await tsc.exited, out };
+}
+
 describe("palhm migrate", () => {
   test("prints a palhm.config.ts that loads to the same config and type-checks", async () => {
     const p = project();
@@ -59,34 +73,18 @@ describe("palhm migrate", () => {
     const fromTs = await loadConfig({ file: ts, env: {} });
     expect(comparable(fromTs)).toEqual(comparable(fromJson));
 
-    p.write({
-      "tsconfig.json": JSON.stringify({
-        extends: join(ROOT, "tsconfig.json"),
-        compilerOptions: { paths: { palhm: [join(ROOT, "src/index.ts")] }, typeRoots: [join(ROOT, "node_modules/@types")] },
-        include: ["palhm.config.ts"],
-      }),
-    });
-    const tsc = Bun.spawn(["bunx", "tsc", "--noEmit", "-p", p.path("tsconfig.json")], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-    const out = await new Response(tsc.stdout).text();
+    const { status, out } = await typecheck(p);
     expect(out).toBe("");
-    expect(await tsc.exited).toBe(0);
+    expect(status).toBe(0);
   });
 
   test("the type check of a migrated config catches a later mistake", async () => {
     const p = project();
     const json = p.write({ "palhm.jsonc": MAIN, "conf.d/core.json": CORE });
     const r = await palhm(["migrate", json]);
-    p.write({
-      "palhm.config.ts": r.stdout.replace('"filter-zstd-plain",', '"filter-zstd-plainn",'),
-      "tsconfig.json": JSON.stringify({
-        extends: join(ROOT, "tsconfig.json"),
-        compilerOptions: { paths: { palhm: [join(ROOT, "src/index.ts")] }, typeRoots: [join(ROOT, "node_modules/@types")] },
-        include: ["palhm.config.ts"],
-      }),
-    });
-    const tsc = Bun.spawn(["bunx", "tsc", "--noEmit", "-p", p.path("tsconfig.json")], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-    const out = await new Response(tsc.stdout).text();
-    expect(await tsc.exited).not.toBe(0);
+    p.write({ "palhm.config.ts": r.stdout.replace('"filter-zstd-plain",', '"filter-zstd-plainn",') });
+    const { status, out } = await typecheck(p);
+    expect(status).not.toBe(0);
     expect(out).toContain("filter-zstd-plainn");
   });
 

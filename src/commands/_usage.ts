@@ -14,11 +14,18 @@ export function wantsColour(stream: { isTTY?: boolean }, env = process.env): boo
   return !!stream.isTTY && !env.NO_COLOR && env.TERM !== "dumb";
 }
 
+/** citty names options by their camelCase key (`--dryRun`); users type them kebab-case (`--dry-run`). */
+async function _kebabArgs(cmd: CommandDef<any>): Promise<CommandDef<any>> {
+  const args = (typeof cmd.args === "function" ? await cmd.args() : await cmd.args) ?? {};
+  const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return { ...cmd, args: Object.fromEntries(Object.entries(args).map(([k, def]) => [kebab(k), def])) };
+}
+
 /** The usage of palhm (no name) or of one command, for `stream`. */
 export async function usage(name: string | undefined, stream: { isTTY?: boolean }): Promise<string> {
   const text =
     name && name in commands
-      ? await renderUsage((await loadCommand(name)) as CommandDef<any>, main)
+      ? await renderUsage(await _kebabArgs((await loadCommand(name)) as CommandDef<any>), main)
       : await renderUsage(main);
   const plain = text
     .split("\n")

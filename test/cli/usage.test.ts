@@ -40,6 +40,16 @@ describe("help", () => {
     expect(one.stdout).not.toMatch(ANSI);
   });
 
+  test("options are shown as they are typed: --dry-run, never citty's camelCase key", async () => {
+    const run = await palhm(["help", "run"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^\s+--dry-run\s+Print the plan/m);
+    for (const cmd of ["run", "config", "list", "restore", "verify", "mods", "check", "boot-report"]) {
+      const r = await palhm(["help", cmd]);
+      expect(r.stdout).not.toMatch(/--[a-z]+[A-Z]/);
+    }
+  });
+
   test("--version prints the version", async () => {
     const r = await palhm(["--version"]);
     expect(r.status).toBe(0);

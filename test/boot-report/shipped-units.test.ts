@@ -47,4 +47,15 @@ describe("shipped systemd units", () => {
   test("the backup unit runs the backup task quietly", () => {
     expect(execStart("palhm-backup.service")).toEqual([BIN, "-q", "run", "backup"]);
   });
+
+  test("the backup unit is sandboxed read-only but for the backup root and locks, and reports its failure", () => {
+    const unit = readFileSync(join(SYSTEMD, "palhm-backup.service"), "utf8");
+    const settings = (key: string) => [...unit.matchAll(new RegExp(`^${key}=(.*)$`, "gm"))].map((m) => m[1]);
+    expect(settings("ProtectSystem")).toEqual(["strict"]);
+    expect(settings("ReadWritePaths")).toEqual(["-/var/backups/palhm", "/run/lock"]);
+    expect(settings("Environment")).toContain("PALHM_LOCK_DIR=/run/lock/palhm");
+    const [failure] = settings("OnFailure");
+    expect(failure).toBe("palhm-failure@%n.service");
+    expect(readFileSync(join(SYSTEMD, "palhm-failure@.service"), "utf8")).toMatch(/^ExecStart=.*journalctl --unit=%i.*mailx/m);
+  });
 });

@@ -22,13 +22,16 @@ afterAll(async () => {
   tmp.dispose();
 });
 
-/** Objects: `small` (a line), and `big` of `bytes` bytes from /dev/urandom when `bytes` > 0. */
+/**
+ * Objects: `small` (a line), and `big` of `bytes` bytes from /dev/urandom when `bytes` > 0.
+ * `big` starts only once `small` is stored, so a full file system fails `big`, never `small`.
+ */
 function objects(bytes: number): string {
-  const big = bytes > 0 ? `, { path: "dir/big", pipeline: [{ argv: ["head", "-c", "${bytes}", "/dev/urandom"] }] }` : "";
-  return `[{ path: "small", pipeline: [{ argv: ["echo", "small"] }] }${big}]`;
+  const big = bytes > 0 ? `, { path: "dir/big", group: "then", pipeline: [{ argv: ["head", "-c", "${bytes}", "/dev/urandom"] }] }` : "";
+  return `objectGroups: [{ id: "first" }, { id: "then", depends: ["first"] }], objects: [{ path: "small", group: "first", pipeline: [{ argv: ["echo", "small"] }] }${big}]`;
 }
 
-const localTask = (root: string, bytes: number) => `{ backup: { type: "backup", backend: { type: "localfs", root: ${q(root)} }, objects: ${objects(bytes)} } }`;
+const localTask = (root: string, bytes: number) => `{ backup: { type: "backup", backend: { type: "localfs", root: ${q(root)} }, ${objects(bytes)} } }`;
 
 /** A first copy made, then a second run whose `dir/big` does not fit: returns the failed run and the first copy's state. */
 async function failingSecondRun(d: string, root: string, bytes: number, wrap?: string[]) {
@@ -101,7 +104,7 @@ describe("a local sink that fails mid-stream", () => {
 
 describe("an S3 store that fails", () => {
   const s3Task = (root: string, bytes: number) =>
-    `{ backup: { type: "backup", backend: { type: "aws-s3", bucket: ${q(s3.bucket)}, root: ${q(root)}, endpoint: ${q(s3.endpoint)} }, objects: ${objects(bytes)} } }`;
+    `{ backup: { type: "backup", backend: { type: "aws-s3", bucket: ${q(s3.bucket)}, root: ${q(root)}, endpoint: ${q(s3.endpoint)} }, ${objects(bytes)} } }`;
   const under = (root: string) => [...s3.objects.keys()].filter((k) => k.startsWith(`${root}/`)).sort();
   const hashes = (root: string) => Object.fromEntries(under(root).map((k) => [k, createHash("sha256").update(s3.objects.get(k)!.data).digest("hex")]));
 

@@ -13,18 +13,22 @@ export interface ProgramUse {
   readonly program: string;
   /** Effective PATH for the lookup. */
   readonly path: string;
+  /** False for an exec definition no task runs (e.g. an rpm exec of config/core.ts on a Debian host). */
+  readonly used: boolean;
 }
 
 export interface ProgramProblem extends ProgramUse {
   readonly problem: string;
 }
 
-/** Every program the config would run, with where it is named. */
+/** Every program the config names, with where it is named and whether anything runs it. */
 export function programUses(config: ResolvedConfig, envPath = process.env.PATH ?? ""): ProgramUse[] {
-  const uses: ProgramUse[] = [];
-  const add = (where: string, exec: ResolvedExec) =>
-    uses.push({ where, program: exec.argv[0]!, path: exec.env.PATH ?? envPath });
-  for (const [id, exec] of config.execs) add(`execs.${id}`, exec);
+  const runs: ProgramUse[] = [];
+  const usedIds = new Set<string>();
+  const add = (where: string, exec: ResolvedExec) => {
+    if (exec.id !== undefined) usedIds.add(exec.id);
+    runs.push({ where, program: exec.argv[0]!, path: exec.env.PATH ?? envPath, used: true });
+  };
   for (const [id, task] of config.tasks) {
     if (task.type === "backup") {
       task.objects.forEach((o, i) => {
@@ -38,8 +42,14 @@ export function programUses(config: ResolvedConfig, envPath = process.env.PATH ?
     }
   }
   const mua = config.bootReport?.mua;
-  if (mua?.type === "mailx") uses.push({ where: "bootReport.mua", program: mua.path, path: envPath });
-  return uses;
+  if (mua?.type === "mailx") runs.push({ where: "bootReport.mua", program: mua.path, path: envPath, used: true });
+  const definitions = [...config.execs].map(([id, exec]) => ({
+    where: `execs.${id}`,
+    program: exec.argv[0]!,
+    path: exec.env.PATH ?? envPath,
+    used: usedIds.has(id),
+  }));
+  return [...definitions, ...runs];
 }
 
 /** Resolves a program as spawning would; returns the absolute path, or why it cannot run. */

@@ -34,7 +34,20 @@ describe("palhm check", () => {
     const r = await palhm(["-f", file, "check"]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("every program found");
+    expect(r.stdout).toContain("every program a task runs found");
+  });
+
+  test("an exec no task uses whose program is missing is a warning, not a failure (library execs of config/core.ts)", async () => {
+    const p = project();
+    const file = p.write({
+      "palhm.config.ts": config(p.path("hooks.d"), "/bin/sh", "true").replace(
+        'execs: { cat: { argv: ["cat"] },',
+        'execs: { rpm: { argv: ["no-such-rpm-palhm", "-qa"] }, cat: { argv: ["cat"] },',
+      ),
+    });
+    const r = await palhm(["-f", file, "check"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('execs.rpm: "no-such-rpm-palhm" not found in PATH (no task uses this exec)');
   });
 
   test("a missing program, a missing mailx and an untrusted hook: exit 1 naming each where the config uses it", async () => {

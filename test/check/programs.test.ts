@@ -48,9 +48,9 @@ describe("palhm check: programs", () => {
         uptime: true, uptimeSince: true, bootId: true, delay: 0,
       },
     };
-    const problems = checkPrograms(config, `${dir}/bin`).map((p) => `${p.where} ${p.program} ${p.problem}`);
+    const problems = checkPrograms(config, `${dir}/bin`).map((p) => `${p.where} ${p.program} ${p.problem}${p.used ? "" : " (unused)"}`);
     expect(problems).toEqual([
-      "execs.gone no-such-program-palhm not found in PATH",
+      "execs.gone no-such-program-palhm not found in PATH (unused)",
       "tasks.backup.objects[0].pipeline[1] tool not found in PATH",
       `tasks.r.steps[0] ${dir}/bin/noexec is not executable`,
       "bootReport.mua /nonexistent/mailx does not exist",

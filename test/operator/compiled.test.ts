@@ -147,7 +147,7 @@ describe("the compiled binary, alone in a directory", () => {
 
     const check = await palhm("check");
     expect(check.status).toBe(0);
-    expect(check.out + check.err).toContain("every program found");
+    expect(check.out + check.err).toContain("every program a task runs found");
 
     const mods = await palhm("mods");
     expect(mods.status).toBe(0);

@@ -17,12 +17,16 @@ export function consolaLevel(vl: number): number {
 
 let current = 3;
 
-export const log: Logger = createConsola({
+const _options = {
   level: consolaLevel(current),
   stdout: process.stderr,
   stderr: process.stderr,
   formatOptions: { date: false },
-});
+  // Icons and boxes on a terminal; plain `[warn] ...` lines for cron mail, the journal and log files.
+  fancy: Boolean(process.stderr.isTTY),
+};
+
+export const log: Logger = createConsola(_options);
 
 /** Set the process-wide verbosity (config `verbosity`, then CLI -q/-v). */
 export function setVerbosity(vl: number): void {

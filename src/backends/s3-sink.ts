@@ -15,9 +15,12 @@ import {
   CreateMultipartUploadCommand,
   PutObjectCommand,
   UploadPartCommand,
+  type UploadPartCommandInput,
+  type UploadPartCommandOutput,
   type S3Client,
   type StorageClass,
 } from "@aws-sdk/client-s3";
+import type { BuildMiddleware } from "@smithy/types"; // types only: @smithy/types comes with the SDK
 import type { Sink } from "./types.ts";
 import { partSizeAt, slotsFor, type PartPlan } from "./s3-plan.ts";
 import { isUnsupported, s3Error } from "./s3-errors.ts";
@@ -168,17 +171,17 @@ export class S3Sink implements Sink {
     const p = (async () => {
       const id = await created;
       try {
-        const r = await client.send(
-          new UploadPartCommand({
-            Bucket: bucket,
-            Key: key,
-            UploadId: id,
-            PartNumber: partNumber,
-            Body: body,
-            ContentLength: body.length,
-          }),
-          { abortSignal: this.cancel.signal },
-        );
+        const command = new UploadPartCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: id,
+          PartNumber: partNumber,
+          Body: body,
+          ContentLength: body.length,
+          ContentMD5: _md5(body),
+        });
+        command.middlewareStack.add(_unsignedPayload, { step: "build", name: "palhmUnsignedPayload" });
+        const r = await client.send(command, { abortSignal: this.cancel.signal });
         this.parts[partNumber - 1] = { PartNumber: partNumber, ETag: r.ETag ?? "" };
       } catch (e) {
         throw s3Error(e, `UploadPart ${partNumber}`, bucket, key);
@@ -223,3 +226,22 @@ export class S3Sink implements Sink {
     }
   }
 }
+
+/**
+ * The part's integrity for the server to check: its MD5, in the signed
+ * Content-MD5 header, instead of SigV4's SHA-256 of the payload
+ * (UNSIGNED-PAYLOAD, see _unsignedPayload). SHA-256 on the event loop was
+ * more than half of an upload's CPU time (about 210 MiB/s against MD5's
+ * 530 MiB/s on a CPU without SHA instructions), and the manifest hashes
+ * every byte with SHA-256 again anyway.
+ */
+function _md5(body: Uint8Array): string {
+  return new Bun.CryptoHasher("md5").update(body).digest("base64");
+}
+
+/** Build-step middleware: the signer takes a preset x-amz-content-sha256 as the payload hash instead of hashing the body. */
+const _unsignedPayload: BuildMiddleware<UploadPartCommandInput, UploadPartCommandOutput> = (next) => (args) => {
+  const request = args.request as { headers?: Record<string, string> };
+  if (request.headers) request.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
+  return next(args);
+};

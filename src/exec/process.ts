@@ -29,7 +29,7 @@ export function spawnExec(
   stdio: { stdin: StdinSpec; stdout: StdoutSpec; verbosity: number },
 ): Spawned {
   const env = { ...process.env, ...exec.env };
-  const prefix = _deathPrefix();
+  const prefix = deathPrefix();
   const missing = prefix.length ? _unrunnable(exec.argv[0]!, env.PATH) : null;
   if (missing) return { exec, spawnError: new Error(missing), stopped: false };
   try {
@@ -49,8 +49,8 @@ export function spawnExec(
 
 let _prefix: string[] | undefined;
 
-/** `setpriv --pdeathsig KILL --` if it works here, else nothing. */
-function _deathPrefix(): string[] {
+/** `setpriv --pdeathsig KILL --` if it works here, else nothing: put it before a child's argv so the child dies with palhm. */
+export function deathPrefix(): string[] {
   if (_prefix) return _prefix;
   const setpriv = Bun.which("setpriv");
   const argv = setpriv ? [setpriv, "--pdeathsig", "KILL", "--"] : [];

@@ -13,6 +13,7 @@
  */
 import type { HookOp, HookState } from "../config/resolved.ts";
 import { hookFailed, messageOf } from "./failure.ts";
+import { deathPrefix } from "../exec/process.ts";
 
 const _KILL_GRACE_MS = 5000;
 
@@ -37,7 +38,7 @@ export async function runHookExecutable(run: HookExecutableRun): Promise<void> {
 
   let proc: Bun.Subprocess<"ignore", number | "ignore", number | "ignore">;
   try {
-    proc = Bun.spawn([run.path, run.op, run.state], {
+    proc = Bun.spawn([...deathPrefix(), run.path, run.op, run.state], {
       env: run.env as Record<string, string>,
       stdin: "ignore",
       stdout: run.verbosity >= 3 ? 2 : "ignore",

@@ -5,8 +5,9 @@
  * does not count it in rotation; the complete copies stay intact.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { copiesOf, faultProject, hashTree, marked, mkfifo, q, readFifo, runPalhm, scratch, startPalhm, survivors } from "./_support.ts";
+import { copiesOf, faultProject, hashTree, markedAtLeast, mkfifo, q, readFifo, runPalhm, scratch, startPalhm, survivors } from "./_support.ts";
 
 const tmp = scratch("sigkill");
 afterAll(() => tmp.dispose());
@@ -31,7 +32,7 @@ async function completeThenKill(d: string, limit: number) {
   const doomed = faultProject(d, tasks(root, ready, limit));
   const proc = startPalhm(doomed, ["run", "backup"]);
   await readFifo(ready);
-  expect(marked(doomed.token).length).toBeGreaterThanOrEqual(4); // palhm, sh (sleep now), gzip, cat
+  expect((await markedAtLeast(doomed.token, 4, 2000)).length).toBeGreaterThanOrEqual(4); // palhm, sh (sleep now), gzip, cat
   proc.kill("SIGKILL");
   expect(await proc.exited).toBe(137);
   return { root, complete: complete!, before, doomed };
@@ -78,5 +79,24 @@ describe("palhm killed with SIGKILL mid-pipeline", () => {
     const after = copiesOf(root);
     expect(after.map((c) => c.state)).toEqual(["complete"]);
     expect(after[0]!.prefix > complete.prefix).toBe(true);
+  });
+});
+
+describe("palhm killed with SIGKILL during a hooks.d executable", () => {
+  test("the hook's process does not outlive it, and nothing of the copy was written", async () => {
+    const d = tmp.next();
+    const root = join(d, "root");
+    const ready = mkfifo(`${d}-ready`);
+    const p = faultProject(d, tasks(root, null, 2));
+    const hooksDir = join(d, "hooks.d");
+    mkdirSync(hooksDir, { mode: 0o755 });
+    writeFileSync(join(hooksDir, "10-block"), `#!/bin/sh\n[ "$2" = pre ] || exit 0\necho $$ > ${ready}\nexec sleep 60\n`, { mode: 0o755 });
+    const proc = startPalhm(p, ["run", "backup"], { env: { PALHM_HOOKS: hooksDir } });
+    await readFifo(ready);
+    expect((await markedAtLeast(p.token, 2, 2000)).length).toBeGreaterThanOrEqual(2); // palhm and the hook (sleep now)
+    proc.kill("SIGKILL");
+    expect(await proc.exited).toBe(137);
+    expect(await survivors(p.token, 2000)).toEqual([]);
+    expect(copiesOf(root)).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { isPrefix } from "../backup/prefix.ts";
 import { BackendError } from "../errors.ts";
 import { libc } from "../exec/libc.ts";
 import { createFile, fsyncDir, lstatOrNull, mkdirsInside, mkdirsRoot, segmentsOf, walkFiles } from "./localfs-fs.ts";
+import { bootId } from "../host.ts";
 
 type LocalfsParam = Extract<ResolvedBackendParam, { type: "localfs" }>;
 
@@ -71,7 +72,7 @@ export class LocalfsBackend implements Backend {
       throw new BackendError(`cannot create copy ${dir}: ${(e as Error).message}`);
     }
     chmodSync(dir, dmode);
-    const mark = { pid: process.pid, host: hostname(), bootId: _bootId(), start: new Date().toISOString(), task: ctx.taskId };
+    const mark = { pid: process.pid, host: hostname(), bootId: bootId() || undefined, start: new Date().toISOString(), task: ctx.taskId };
     const fd = createFile(join(dir, MARK_NAME), fmode);
     try {
       writeSync(fd, JSON.stringify(mark) + "\n");
@@ -232,14 +233,6 @@ function _readdir(dir: string): string[] {
     return readdirSync(dir);
   } catch (e) {
     throw new BackendError(`cannot list ${dir}: ${(e as Error).message}`);
-  }
-}
-
-function _bootId(): string | undefined {
-  try {
-    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-  } catch {
-    return undefined;
   }
 }
 

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LockError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { bootId } from "../host.ts";
 
 /** What a lock file holds. */
 export interface LockOwner {
@@ -48,13 +49,7 @@ export function lockPath(key: string, dir: string = lockDir()): string {
   return join(dir, createHash("sha256").update(key).digest("hex") + ".lock");
 }
 
-export function bootId(): string {
-  try {
-    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-  } catch {
-    return "";
-  }
-}
+export { bootId };
 
 export function procStart(pid: number): string | null {
   try {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { HookError, InterruptedError } from "../../src/errors.ts";
 import type { HookContext } from "../../src/hooks/types.ts";
 import { hooks, recorder, runner, sandbox, STATES, tsRecorder, type Sandbox } from "./_fixture.ts";
+import { alive } from "../engine/run/_cli.ts";
 
 let sb: Sandbox;
 afterEach(() => sb?.cleanup());
@@ -16,14 +17,6 @@ function fifo(): string {
   return path;
 }
 
-/** Running, i.e. neither gone nor a zombie waiting for a (re)parent to reap it. */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
 
 async function gone(pid: number, deadlineMs = 5000): Promise<boolean> {
   const end = Date.now() + deadlineMs;

@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { makeCopy, tempDir } from "./_fixtures.ts";
+import { alive } from "../engine/run/_cli.ts";
 
 const CLI = join(import.meta.dir, "../../src/cli.ts");
 const P1 = "2022-05-01T06:59:17+00:00";
@@ -21,14 +22,6 @@ async function appears(path: string, deadlineMs = 20_000): Promise<string> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function project(dir: string) {
   const root = join(dir, "root");

@@ -56,3 +56,6 @@ export function s3Param(s3: { endpoint: string; bucket: string }, extra: Partial
 export function backendCtx(taskId = "backup"): BackendContext {
   return { taskId, log, signal: new AbortController().signal };
 }
+
+/** Lower-case hex SHA-256, as manifests hold it. */
+export const sha256Hex = (d: Uint8Array): string => new Bun.CryptoHasher("sha256").update(d).digest("hex");

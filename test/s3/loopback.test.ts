@@ -11,7 +11,7 @@ import type { Backend, CopyWriter, Sink } from "../../src/backends/types.ts";
 import { BackendError } from "../../src/errors.ts";
 import type { Manifest } from "../../src/backup/manifest.ts";
 import { s3ErrorResponse, startLoopbackS3, xmlResponse, type LoopbackS3 } from "./_loopback-s3.ts";
-import { backendCtx, s3Param, useFakeCredentials } from "./_s3rver.ts";
+import { backendCtx, s3Param, useFakeCredentials, sha256Hex } from "./_s3rver.ts";
 
 const SECRET = "loopback-secret-do-not-print-9f8e7d";
 let s3: LoopbackS3;
@@ -60,7 +60,6 @@ async function _committed(b: Backend, prefix: string, objects: Record<string, nu
   await w.commit(_manifest(prefix));
   return w;
 }
-const _sha = (d: Uint8Array) => new Bun.CryptoHasher("sha256").update(d).digest("hex");
 
 describe("aws-s3 listing and deletion (loopback S3 server)", () => {
   test("listing pages through the root with small pages and sums each copy's sizes", async () => {
@@ -177,8 +176,8 @@ describe("aws-s3 storage classes (loopback S3 server)", () => {
     expect(s3.objects.get(`r/${P1}/dir/big`)!.storageClass).toBe("GLACIER");
     // The manifest stays readable for list/verify/restore.
     expect(s3.objects.get(`r/${P1}/.palhm-manifest.json`)!.storageClass).toBe("STANDARD_IA");
-    expect(_sha(s3.objects.get(`r/${P1}/dir/big`)!.data)).toBe(_sha(big));
-    expect(_sha(s3.objects.get(`r/${P1}/small`)!.data)).toBe(_sha(small));
+    expect(sha256Hex(s3.objects.get(`r/${P1}/dir/big`)!.data)).toBe(sha256Hex(big));
+    expect(sha256Hex(s3.objects.get(`r/${P1}/small`)!.data)).toBe(sha256Hex(small));
     const ranges = s3.requests.map((r) => r.headers.get("x-amz-copy-source-range")).filter(Boolean);
     // 50 KiB in parts of at most 16 KiB: four even ranges.
     expect(ranges).toEqual(["bytes=0-12799", "bytes=12800-25599", "bytes=25600-38399", "bytes=38400-51199"]);
@@ -215,7 +214,7 @@ describe("aws-s3 failures (loopback S3 server)", () => {
     await _feed(await w.openSink("big", {}), big);
     await _feed(await w.openSink("small", {}), _bytes(10));
     expect([...failures.values()]).toEqual([0, 0]);
-    expect(_sha(s3.objects.get(`r/${P1}/big`)!.data)).toBe(_sha(big));
+    expect(sha256Hex(s3.objects.get(`r/${P1}/big`)!.data)).toBe(sha256Hex(big));
     expect(s3.objects.get(`r/${P1}/small`)!.data.length).toBe(10);
   });
 
@@ -252,7 +251,7 @@ describe("aws-s3 part integrity (loopback S3 server)", () => {
     const parts = s3.requests.filter((r) => r.query.has("partNumber") && r.key === `r/${P1}/obj`);
     expect(parts.map((r) => Number(r.query.get("partNumber"))).sort()).toEqual([1, 2, 3, 4]);
     const stored = s3.objects.get(`r/${P1}/obj`)!.data;
-    expect(_sha(stored)).toBe(_sha(data));
+    expect(sha256Hex(stored)).toBe(sha256Hex(data));
     for (const r of parts) {
       const n = Number(r.query.get("partNumber"));
       const bytes = stored.subarray((n - 1) * 8 * 1024, n * 8 * 1024);

@@ -7,7 +7,7 @@ import { decodeManifest } from "../../src/backup/manifest.ts";
 import { ExecError } from "../../src/errors.ts";
 import { ex, sh } from "../engine/_support/exec.ts";
 import { runContext, task } from "../engine/_support/backup.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3 } from "./_s3rver.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex } from "./_s3rver.ts";
 
 let s3: RunningS3;
 let raw: S3Client;
@@ -26,7 +26,6 @@ async function _get(key: string): Promise<Uint8Array> {
   return r.Body!.transformToByteArray();
 }
 const _put = (key: string, body: string) => raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
-const _sha = (d: Uint8Array) => new Bun.CryptoHasher("sha256").update(d).digest("hex");
 
 async function _copies(root: string) {
   const b = await openS3Backend(s3Param(s3, { root }), backendCtx());
@@ -52,7 +51,7 @@ describe("backup runs on aws-s3 (s3rver)", () => {
     for (const o of manifest.objects) {
       const stored = await _get(`e2e/run/${result.prefix}/${o.path}`);
       expect(stored.length).toBe(o.size);
-      expect(_sha(stored)).toBe(o.sha256);
+      expect(sha256Hex(stored)).toBe(o.sha256);
     }
     expect(manifest.objects[0]!.size).toBeGreaterThan(16 * 1024 * 1024); // more than two 8 MiB parts
     expect(await _copies("e2e/run")).toEqual([[result.prefix, "complete"]]);

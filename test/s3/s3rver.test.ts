@@ -4,7 +4,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { openS3Backend, type S3Tuning } from "../../src/backends/s3.ts";
 import { PrefixTakenError, type Backend, type Sink } from "../../src/backends/types.ts";
 import type { Manifest } from "../../src/backup/manifest.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3 } from "./_s3rver.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex } from "./_s3rver.ts";
 
 let s3: RunningS3;
 let raw: S3Client;
@@ -38,7 +38,6 @@ async function _feed(sink: Sink, data: Uint8Array, chunk = 10_007): Promise<void
   await sink.close();
 }
 
-const _sha = (d: Uint8Array) => new Bun.CryptoHasher("sha256").update(d).digest("hex");
 
 async function _readBack(b: Backend, prefix: string, path: string): Promise<Uint8Array> {
   const r = await b.openCopy(prefix);
@@ -66,7 +65,7 @@ describe("aws-s3 uploads (s3rver)", () => {
     const sink = await w.openSink("db/dump.sql.zst", {});
     await _feed(sink, data);
     expect((sink as unknown as { partCount: number }).partCount).toBe(17);
-    expect(_sha(await _readBack(b, P1, "db/dump.sql.zst"))).toBe(_sha(data));
+    expect(sha256Hex(await _readBack(b, P1, "db/dump.sql.zst"))).toBe(sha256Hex(data));
   });
 
   test("a stream beyond first part size × part limit still uploads, with growing parts", async () => {
@@ -76,7 +75,7 @@ describe("aws-s3 uploads (s3rver)", () => {
     const sink = await w.openSink("big", {});
     await _feed(sink, data);
     expect((sink as unknown as { partCount: number }).partCount).toBeLessThanOrEqual(6);
-    expect(_sha(await _readBack(b, P1, "big"))).toBe(_sha(data));
+    expect(sha256Hex(await _readBack(b, P1, "big"))).toBe(sha256Hex(data));
   });
 
   test("a stream beyond what the part limit can ever hold fails clearly", async () => {
@@ -101,7 +100,7 @@ describe("aws-s3 uploads (s3rver)", () => {
       { path: "small", size: 5000n },
     ]);
     expect((await _readBack(b, P1, "empty")).length).toBe(0);
-    expect(_sha(await _readBack(b, P1, "small"))).toBe(_sha(small));
+    expect(sha256Hex(await _readBack(b, P1, "small"))).toBe(sha256Hex(small));
   });
 });
 
@@ -112,7 +111,7 @@ describe("aws-s3 copies (s3rver)", () => {
     expect(w.location).toBe(`s3://${s3.bucket}/life/${P1}/`);
     await _feed(await w.openSink("a.txt", {}), new TextEncoder().encode("hello"));
     expect((await b.listCopies()).map((c) => c.state)).toEqual(["incomplete"]);
-    const m = _manifest(P1, [{ path: "a.txt", size: 5, sha256: _sha(new TextEncoder().encode("hello")) }]);
+    const m = _manifest(P1, [{ path: "a.txt", size: 5, sha256: sha256Hex(new TextEncoder().encode("hello")) }]);
     await w.commit(m);
     const [info] = await b.listCopies();
     expect(info!.state).toBe("complete");

@@ -16,19 +16,8 @@ export default defineCommand({
     // A library exec no task runs (an rpm exec of config/core.ts on a Debian host) is worth a word, not a failure.
     for (const p of found.filter((p) => !p.used)) log.warn(`${p.where}: "${p.program}" ${p.problem} (no task uses this exec)`);
     const problems: string[] = found.filter((p) => p.used).map((p) => `${p.where}: "${p.program}" ${p.problem}`);
-    const { HookRunner } = await import("../hooks/runner.ts");
-    const noHooks = { pre: [], inspect: [], post: [], error: [], finally: [] };
-    const runner = new HookRunner({
-      op: "backup",
-      taskId: "",
-      global: config.hooks,
-      task: { backup: noHooks, restore: noHooks },
-      hooksDir: config.hooksDir,
-      log,
-      verbosity: config.verbosity,
-      signal: new AbortController().signal,
-    });
-    await runner.prepare().catch((e: Error) => problems.push(`hooks: ${e.message}`));
+    const { scanHooksDir } = await import("../hooks/hooks-dir.ts");
+    await scanHooksDir(config.hooksDir).catch((e: Error) => problems.push(`hooks: ${e.message}`));
     if (problems.length) {
       throw new TaskError(`check failed, ${problems.length} problem(s):\n  ${problems.join("\n  ")}`);
     }

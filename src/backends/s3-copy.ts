@@ -4,12 +4,12 @@
  * everything under the copy's prefix and aborts its multipart uploads;
  * finalize moves the new objects to the rotation storage class.
  */
-import { DeleteObjectCommand, PutObjectCommand, type StorageClass } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { hostname } from "node:os";
 import { encodeManifest, type Manifest } from "../backup/manifest.ts";
 import { BackendError } from "../errors.ts";
 import { MANIFEST_NAME, MARK_NAME, type BackendContext, type CopyWriter, type Sink, type SinkOptions } from "./types.ts";
-import { abortUpload, changeStorageClass, removeUnder, sweepUploads, type Bucket } from "./s3-ops.ts";
+import { abortUpload, changeStorageClass, putObject, removeUnder, sweepUploads, type Bucket } from "./s3-ops.ts";
 import { s3Error } from "./s3-errors.ts";
 import type { S3BackendParam, S3Layout, S3Tuning } from "./s3-layout.ts";
 import { planPartSize } from "./s3-plan.ts";
@@ -105,14 +105,7 @@ export class S3CopyWriter implements CopyWriter {
   }
 
   private async put(name: string, body: Uint8Array): Promise<void> {
-    const key = this.layout.objectKey(this.prefix, name);
-    const cls = this.param.sinkStorageClass as StorageClass | undefined;
-    try {
-      await this.bucket.client.send(
-        new PutObjectCommand({ Bucket: this.bucket.name, Key: key, Body: body, ContentLength: body.length, StorageClass: cls }),
-      );
-    } catch (e) {
-      throw s3Error(e, "PutObject", this.bucket.name, key);
-    }
+    await putObject(this.bucket, this.layout.objectKey(this.prefix, name), body, this.param.sinkStorageClass);
   }
+
 }

@@ -11,6 +11,7 @@ import {
   DeleteObjectsCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   UploadPartCopyCommand,
   type S3Client,
   type StorageClass,
@@ -210,4 +211,15 @@ export async function sweepUploads(b: Bucket, prefix: string, log: Logger): Prom
   const aborted = await abortUploads(b, prefix);
   if (aborted === null) log.debug(`s3://${b.name}/${prefix}: the store cannot list multipart uploads; none swept`);
   else if (aborted) log.info(`s3://${b.name}/${prefix}: aborted ${aborted} unfinished multipart upload(s)`);
+}
+
+/** Stores a small object in one request (marks, manifests). */
+export async function putObject(b: Bucket, key: string, body: Uint8Array, storageClass?: string): Promise<void> {
+  try {
+    await b.client.send(
+      new PutObjectCommand({ Bucket: b.name, Key: key, Body: body, ContentLength: body.length, StorageClass: storageClass as StorageClass | undefined }),
+    );
+  } catch (e) {
+    throw s3Error(e, "PutObject", b.name, key);
+  }
 }

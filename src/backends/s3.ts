@@ -3,7 +3,7 @@
  * or an S3-compatible store. Loaded lazily by the backend registry, so the
  * AWS SDK is only imported when a task uses this backend.
  */
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Manifest } from "../backup/manifest.ts";
 import { decodeManifest } from "../backup/manifest.ts";
 import { isPrefix } from "../backup/prefix.ts";
@@ -21,7 +21,7 @@ import {
   type CopyState,
   type CopyWriter,
 } from "./types.ts";
-import { anyObject, deleteKeys, listObjects, removeUnder, type Bucket } from "./s3-ops.ts";
+import { anyObject, deleteKeys, listObjects, putObject, removeUnder, type Bucket } from "./s3-ops.ts";
 import { isNotFound, s3Error } from "./s3-errors.ts";
 import { S3Layout, type S3BackendParam, type S3Tuning } from "./s3-layout.ts";
 import { S3CopyWriter } from "./s3-copy.ts";
@@ -127,11 +127,7 @@ class S3Backend implements Backend {
     const markKey = this.layout.objectKey(prefix, MARK_NAME);
     if (await anyObject(this.bucket, manifestKey)) {
       const body = new TextEncoder().encode(`palhm is removing this copy (rotation), pid ${process.pid}\n`);
-      try {
-        await this.bucket.client.send(new PutObjectCommand({ Bucket: this.bucket.name, Key: markKey, Body: body, ContentLength: body.length }));
-      } catch (e) {
-        throw s3Error(e, "PutObject", this.bucket.name, markKey);
-      }
+      await putObject(this.bucket, markKey, body);
       await deleteKeys(this.bucket, [manifestKey]);
     }
     await removeUnder(this.bucket, this.layout.copyKey(prefix), this.tuning.deleteBatch, this.tuning.pageSize, this.ctx.log, markKey);

@@ -6,7 +6,7 @@
  * SIGKILL, when no handler of palhm's can run. (Bun has no prctl.) A child's
  * own children are not covered: they end when their pipe peers do.
  */
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import type { ResolvedExec } from "../config/resolved.ts";
 
@@ -49,13 +49,24 @@ export function spawnExec(
 
 let _prefix: string[] | undefined;
 
-/** `setpriv --pdeathsig KILL --` if it works here, else nothing: put it before a child's argv so the child dies with palhm. */
+/**
+ * `setpriv --pdeathsig KILL --` if it works here, else nothing: put it before a child's argv so the child dies with palhm.
+ * Whether this setpriv knows `--pdeathsig` (util-linux >= 2.33) is read from the program itself rather than
+ * asked by running it: a spawn at every start-up costs more than the whole routine it guards.
+ */
 export function deathPrefix(): string[] {
   if (_prefix) return _prefix;
   const setpriv = Bun.which("setpriv");
-  const argv = setpriv ? [setpriv, "--pdeathsig", "KILL", "--"] : [];
-  const works = argv.length > 0 && Bun.spawnSync([...argv, "true"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
-  return (_prefix = works ? argv : []);
+  return (_prefix = setpriv && _knowsPdeathsig(setpriv) ? [setpriv, "--pdeathsig", "KILL", "--"] : []);
+}
+
+function _knowsPdeathsig(program: string): boolean {
+  try {
+    accessSync(program, constants.X_OK);
+    return readFileSync(program).includes("pdeathsig");
+  } catch {
+    return false;
+  }
 }
 
 /** Why `program` cannot be started, as a spawn would say it (the wrapper would only exit 126/127). */

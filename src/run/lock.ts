@@ -9,7 +9,6 @@
  * name, which fails if the name exists. A lock whose process is gone, or
  * that was taken in another boot, is taken over with a warning.
  */
-import { createHash } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, accessSync, constants } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,7 +45,7 @@ export function lockDir(env: Record<string, string | undefined> = process.env): 
 }
 
 export function lockPath(key: string, dir: string = lockDir()): string {
-  return join(dir, createHash("sha256").update(key).digest("hex") + ".lock");
+  return join(dir, new Bun.CryptoHasher("sha256").update(key).digest("hex") + ".lock");
 }
 
 export { bootId };

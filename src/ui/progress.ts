@@ -4,6 +4,7 @@
  * terminal, progress is a no-op, so cron mails carry only errors.
  */
 import { formatBytes, formatElapsed, formatRate } from "./format.ts";
+import { isTerminal } from "./tty.ts";
 
 export type ObjectState = "waiting" | "running" | "done" | "failed";
 
@@ -102,7 +103,7 @@ export function createTerminalProgress(options: ProgressOptions): Progress & { r
 
 /** Progress for this process: live on a terminal at verbosity >= info, else nothing. */
 export function progressFor(opts: { verbosity: number; json?: boolean }): Progress {
-  if (opts.json || opts.verbosity < 3 || !process.stdout.isTTY || !process.stderr.isTTY) return NO_PROGRESS;
+  if (opts.json || opts.verbosity < 3 || !isTerminal(1) || !isTerminal(2)) return NO_PROGRESS;
   return createTerminalProgress({ out: process.stderr as unknown as ProgressOptions["out"] });
 }
 

@@ -61,3 +61,10 @@ export function issuesError(issues: readonly v.BaseIssue<unknown>[], source?: st
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
   return new ConfigError(message + more, path || undefined, source);
 }
+
+/** What a config's own code threw, as one line (a stack overflow said as what it means for a config). */
+export function configThrew(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return "it nests too deep to be read (Maximum call stack size exceeded)";
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split("\n")[0] ?? "";
+}

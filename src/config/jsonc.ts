@@ -5,8 +5,12 @@
  */
 import { ConfigError } from "../errors.ts";
 
+/** Deeper than any config: past it, a file is refused before the parser's recursion can exhaust the stack. */
+export const MAX_DEPTH = 256;
+
 class _Parser {
   i = 0;
+  depth = 0;
   constructor(
     readonly text: string,
     readonly file: string,
@@ -56,8 +60,12 @@ class _Parser {
 
   value(): unknown {
     const c = this.peek();
-    if (c === "{") return this.object();
-    if (c === "[") return this.array();
+    if (c === "{" || c === "[") {
+      if (++this.depth > MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} levels deep`);
+      const v = c === "{" ? this.object() : this.array();
+      this.depth--;
+      return v;
+    }
     if (c === '"') return this.string();
     const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.text.slice(this.i, this.i + 400));
     if (!m) this.fail(c === undefined ? "unexpected end of the file" : `unexpected ${this._found()}`);

@@ -14,6 +14,7 @@ import { translatePalhmJson } from "./palhm-json.ts";
 import { palhmJsonPath } from "./palhm-json-path.ts";
 import { registerPalhmModule } from "./plugin.ts";
 import { sourceOf } from "./source.ts";
+import { configThrew } from "./issues.ts";
 
 export interface LoadOptions {
   /** -f/--config FILE */
@@ -26,10 +27,41 @@ export interface LoadOptions {
   verbosity?: (configured: number) => number;
 }
 
+/** How long a TS config's top-level code, exported promise or function may take to settle (`$PALHM_CONFIG_TIMEOUT` seconds). */
+export const CONFIG_TIMEOUT_S = 60;
+
+function _timeoutMs(env: Record<string, string | undefined>): number {
+  const given = env.PALHM_CONFIG_TIMEOUT;
+  if (given === undefined || given === "") return CONFIG_TIMEOUT_S * 1000;
+  const s = Number(given);
+  if (!Number.isFinite(s) || s <= 0) throw new ConfigError(`$PALHM_CONFIG_TIMEOUT: expected a number of seconds > 0, got ${JSON.stringify(given)}`);
+  return s * 1000;
+}
+
+/**
+ * `work`, or a ConfigError naming `file` and `what` did not settle once `ms` have passed. A config's
+ * code cannot be cancelled: it is abandoned, and the CLI exits with the error.
+ */
+async function _settled<T>(work: Promise<T>, ms: number, file: string, what: string): Promise<T> {
+  let timer: Timer | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ConfigError(`${what} did not settle within ${ms / 1000}s (a promise that never resolves? the limit is $PALHM_CONFIG_TIMEOUT)`, undefined, file)), ms);
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What a config function receives: `export default (ctx) => defineConfig({...})`. */
 export interface ConfigContext {
   readonly env: Record<string, string | undefined>;
   readonly hostname: string;
+}
+
+interface _LoadContext extends ConfigContext {
+  readonly timeoutMs: number;
 }
 
 export const SYSTEM_CONFIG = "/etc/palhm/palhm.config.ts";
@@ -58,12 +90,13 @@ function _withSource(e: unknown, source: string): unknown {
 const _isJson = (file: string) => /\.jsonc?$/i.test(file);
 
 /** A TS/JS module's default export: an object, a promise of one, or a function of the context. */
-async function _importModule(file: string, ctx: ConfigContext): Promise<unknown> {
+async function _importModule(file: string, ctx: _LoadContext): Promise<unknown> {
   registerPalhmModule();
   let mod: { default?: unknown };
   try {
-    mod = await import(file);
+    mod = await _settled(import(file), ctx.timeoutMs, file, "its top-level code (an await at the top of the module)");
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw _importError(e, file);
   }
   if (!("default" in mod) || mod.default === undefined) {
@@ -72,13 +105,14 @@ async function _importModule(file: string, ctx: ConfigContext): Promise<unknown>
   return _evaluate(mod.default, ctx, file);
 }
 
-async function _evaluate(value: unknown, ctx: ConfigContext, where: string): Promise<unknown> {
+async function _evaluate(value: unknown, ctx: _LoadContext, where: string): Promise<unknown> {
+  const { timeoutMs, ...configCtx } = ctx;
   try {
-    const v = typeof value === "function" ? await value(ctx) : await value;
-    return v;
+    if (typeof value === "function") return await _settled(Promise.resolve().then(() => value(configCtx)), timeoutMs, where, "its exported function");
+    return await _settled(Promise.resolve(value), timeoutMs, where, "its exported promise");
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`evaluating the config failed: ${(e as Error)?.message ?? String(e)}`, undefined, where);
+    throw new ConfigError(`evaluating the config failed: ${configThrew(e)}`, undefined, where);
   }
 }
 
@@ -120,9 +154,14 @@ function _readJson(file: string): { config: unknown; includes: { entry: unknown;
 }
 
 /** A TS/JS config (a file, or an included config object): its value, and its includes. */
-async function _readModule(entry: unknown, source: string, ctx: ConfigContext) {
+async function _readModule(entry: unknown, source: string, ctx: _LoadContext) {
   const config = typeof entry === "string" ? await _importModule(entry, ctx) : await _evaluate(entry, ctx, source);
-  const inc = (config as { include?: unknown } | null)?.include;
+  let inc: unknown;
+  try {
+    inc = (config as { include?: unknown } | null)?.include;
+  } catch (e) {
+    throw new ConfigError(`reading the config failed: ${configThrew(e)}`, "include", source);
+  }
   if (inc !== undefined && !Array.isArray(inc)) throw new ConfigError("expected a list of configs", "include", source);
   const includes = ((inc as unknown[] | undefined) ?? []).map((c, i) => {
     if (typeof c === "string") {
@@ -140,7 +179,7 @@ async function _readModule(entry: unknown, source: string, ctx: ConfigContext) {
  * before the config including them. A config is known by its file, or (an
  * included TS config object) by the object itself: one file may define several.
  */
-async function _collect(entry: unknown, source: string, ctx: ConfigContext, out: _Unit[], chain: _Link[], done: Set<unknown>) {
+async function _collect(entry: unknown, source: string, ctx: _LoadContext, out: _Unit[], chain: _Link[], done: Set<unknown>) {
   const at = chain.findIndex((l) => l.key === entry);
   if (at >= 0) throw new ConfigError(`include cycle: ${[...chain.slice(at).map((l) => l.source), source].join(" -> ")}`);
   // The same config reached twice along different paths (a diamond) is merged once.
@@ -161,7 +200,7 @@ interface _Link {
 export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedConfig> {
   const env = options.env ?? process.env;
   const file = locateConfig(options);
-  const ctx: ConfigContext = { env, hostname: hostname() };
+  const ctx: _LoadContext = { env, hostname: hostname(), timeoutMs: _timeoutMs(env) };
   const units: _Unit[] = [];
   try {
     await _collect(file, file, ctx, units, [], new Set());

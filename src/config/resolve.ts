@@ -8,7 +8,7 @@ import * as v from "valibot";
 import { ConfigError } from "../errors.ts";
 import type { ResolvedConfig, ResolvedExec, ResolvedTask } from "./resolved.ts";
 import { userConfigSchema, type CheckedConfig } from "./schema.ts";
-import { issuesError } from "./issues.ts";
+import { configThrew, issuesError } from "./issues.ts";
 import { mergeConfigs, type ConfigUnit, type MergedConfig } from "./merge.ts";
 import { resolveExecDef } from "./resolve-exec.ts";
 import { resolveBackupTask } from "./resolve-backup.ts";
@@ -31,7 +31,13 @@ export function checkConfig(input: unknown, source?: string): CheckedConfig {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new ConfigError("a config must be an object (the default export, or what its function returns)", undefined, source);
   }
-  const r = v.safeParse(userConfigSchema, input);
+  let r: ReturnType<typeof v.safeParse<typeof userConfigSchema>>;
+  try {
+    r = v.safeParse(userConfigSchema, input);
+  } catch (e) {
+    // The config's own code ran while it was read (a getter, a proxy) and threw, or it nests too deep to walk.
+    throw new ConfigError(`reading the config failed: ${configThrew(e)}`, undefined, source);
+  }
   if (!r.success) throw issuesError(r.issues, source);
   return r.output;
 }

@@ -5,10 +5,18 @@
  * everywhere, so a misspelt key is caught in plain JS and JSON configs too.
  */
 import * as v from "valibot";
+import { S3_STORAGE_CLASSES } from "../aws/storage-classes.ts";
 
 const fn = v.custom<(...args: any[]) => unknown>((x) => typeof x === "function", "a function");
-const env = v.record(v.string(), v.string());
-const argv = v.array(v.string());
+/** A string handed to the kernel (argv, environment, a path): a C string, which ends at the first NUL. */
+const osString = v.pipe(v.string(), v.check((s) => !s.includes("\0"), "cannot contain NUL (\\0)"));
+const env = v.record(osString, osString);
+const argv = v.array(osString);
+const httpUrl = v.pipe(
+  v.string(),
+  v.check((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), (i) => `expected an http:// or https:// URL, got ${JSON.stringify(i.input)}`),
+);
+const storageClass = v.picklist(S3_STORAGE_CLASSES);
 const decimal = v.union([v.number(), v.string()]);
 const finiteNonNegative = v.pipe(
   v.number(),
@@ -56,7 +64,7 @@ export const backendSchema = v.variant("type", [
   v.strictObject({ type: v.literal("null") }),
   v.strictObject({
     type: v.literal("localfs"),
-    root: v.string(),
+    root: osString,
     dmode: v.optional(v.string()),
     fmode: v.optional(v.string()),
     ...rotation,
@@ -67,9 +75,9 @@ export const backendSchema = v.variant("type", [
     root: v.string(),
     profile: v.optional(v.string()),
     region: v.optional(v.string()),
-    endpoint: v.optional(v.string()),
-    sinkStorageClass: v.optional(v.string()),
-    rotStorageClass: v.optional(v.string()),
+    endpoint: v.optional(httpUrl),
+    sinkStorageClass: v.optional(storageClass),
+    rotStorageClass: v.optional(storageClass),
     ...rotation,
   }),
   v.strictObject({ type: v.literal("custom"), impl: v.custom<object>(isObject, "a backend object"), ...rotation }),
@@ -122,7 +130,7 @@ export const taskSchema = v.variant("type", [backupTaskSchema, routineTaskSchema
 
 const muaObjectSchema = v.variant("type", [
   v.strictObject({ type: v.literal("stdout") }),
-  v.strictObject({ type: v.literal("mailx"), path: v.optional(v.string()), intOpts: v.optional(v.array(v.string())) }),
+  v.strictObject({ type: v.literal("mailx"), path: v.optional(osString), intOpts: v.optional(argv) }),
   v.strictObject({ type: v.literal("aws-sns"), profile: v.optional(v.string()), region: v.optional(v.string()) }),
   v.strictObject({ type: v.literal("custom"), impl: v.custom<object>(isObject, "a MUA object") }),
 ]);
@@ -155,7 +163,7 @@ export const userConfigSchema = v.strictObject({
   execs: v.optional(v.record(v.string(), execDefSchema)),
   tasks: v.optional(v.record(v.string(), taskSchema)),
   hooks: v.optional(hooksSchema),
-  hooksDir: v.optional(v.string()),
+  hooksDir: v.optional(osString),
   bootReport: v.optional(bootReportSchema),
 });
 

@@ -7,6 +7,7 @@
  * a pipeline naming an unknown exec, or a group depending on an unknown
  * group, is a type error. The same checks run again at load time (valibot).
  */
+import type { S3StorageClass } from "../aws/storage-classes.ts";
 import type { Backend } from "../backends/types.ts";
 import type { Mua } from "../boot-report/types.ts";
 import type { HookContext } from "../hooks/types.ts";
@@ -124,9 +125,9 @@ export interface S3BackendParam extends RotationParam {
   /** Endpoint of an S3-compatible store; path-style addressing is used with it. */
   endpoint?: string;
   /** Storage class for uploads. @default "STANDARD" */
-  sinkStorageClass?: string;
+  sinkStorageClass?: S3StorageClass;
   /** Storage class objects are moved to once their copy completes, e.g. "GLACIER". */
-  rotStorageClass?: string;
+  rotStorageClass?: S3StorageClass;
 }
 
 /** A backend written by the user, inline in the config. */

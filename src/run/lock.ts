@@ -7,7 +7,8 @@
  * It holds the owner's pid, boot id and start time, and is created
  * atomically: written under a private name, then hard-linked to its real
  * name, which fails if the name exists. A lock whose process is gone, or
- * that was taken in another boot, is taken over with a warning.
+ * that was taken in another boot, is taken over with a warning; so is one
+ * whose process is a zombie (dead, not yet reaped by its parent).
  */
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, accessSync, constants } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,19 +61,30 @@ export function procStart(pid: number): string | null {
   }
 }
 
+/** A process that exists and is not a zombie: a dead run its parent has not reaped yet holds nothing. */
 function _alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  return _state(pid) !== "Z";
+}
+
+/** The process state letter of /proc/PID/stat (R, S, D, Z...), or null when it cannot be read. */
+function _state(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) || null;
+  } catch {
+    return null;
   }
 }
 
 /** Why a recorded owner no longer holds the lock, or null if it does. */
 export function staleReason(owner: LockOwner, currentBoot: string = bootId()): string | null {
   if (owner.bootId && currentBoot && owner.bootId !== currentBoot) return `it was taken in another boot (${owner.bootId})`;
-  if (!_alive(owner.pid)) return `its process ${owner.pid} is gone`;
+  if (!_alive(owner.pid)) return _state(owner.pid) === "Z" ? `its process ${owner.pid} is dead (a zombie its parent has not reaped)` : `its process ${owner.pid} is gone`;
   const start = procStart(owner.pid);
   if (owner.procStart && start && start !== owner.procStart) return `its pid ${owner.pid} now belongs to another process`;
   return null;

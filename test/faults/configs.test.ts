@@ -1,7 +1,8 @@
 /**
  * Hostile and broken configs, through the real CLI. Every file in
  * bad-configs/ is one case: its `// expect:` lines are what stderr must say
- * (the location of the fault), `// task:` the task to run (default backup).
+ * (the location of the fault), `// task:` the task to run (default backup),
+ * `// env: NAME=VALUE` an environment variable to run it with.
  * `@ROOT@` in a case stands for a backend root that must never be created.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -19,6 +20,7 @@ interface Case {
   readonly file: string;
   readonly task: string;
   readonly expects: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
 }
 
 function _cases(): Case[] {
@@ -28,7 +30,8 @@ function _cases(): Case[] {
     .map((file) => {
       const text = readFileSync(join(CORPUS, file), "utf8");
       const meta = (key: string) => [...text.matchAll(new RegExp(`^// ${key}: (.*)$`, "gm"))].map((m) => m[1]!);
-      return { file, task: meta("task")[0] ?? "backup", expects: meta("expect") };
+      const env = Object.fromEntries(meta("env").map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+      return { file, task: meta("task")[0] ?? "backup", expects: meta("expect"), env };
     });
 }
 
@@ -48,7 +51,7 @@ async function _runCase(c: Case, project: TempProject): Promise<Outcome> {
   for (const f of placed) {
     writeFileSync(join(dir, f), readFileSync(join(CORPUS, f), "utf8").replaceAll("@ROOT@", join(dir, "backups")));
   }
-  const env = { PALHM_LOCK_DIR: join(dir, "locks"), PALHM_HOOKS: join(dir, "hooks.d") };
+  const env = { PALHM_LOCK_DIR: join(dir, "locks"), PALHM_HOOKS: join(dir, "hooks.d"), ...c.env };
   const run = await palhm(["-f", c.file, "run", c.task], { cwd: dir, env });
   const config = await palhm(["-f", c.file, "config"], { cwd: dir, env });
   const leftovers = readdirSync(dir).filter((f) => !placed.includes(f) && f !== "locks");
@@ -95,6 +98,22 @@ describe("bad configs (bad-configs/*)", () => {
       expect(o.locks).toEqual([]);
     });
   }
+});
+
+describe("a config nested absurdly deep", () => {
+  test("JSON nested a million levels: exit 2 naming the file, no stack overflow reported as a bug", async () => {
+    const p = tempProject();
+    try {
+      p.write({ "deep.json": `{ "execs": ${"[".repeat(1_000_000)}${"]".repeat(1_000_000)} }` });
+      const env = { PALHM_LOCK_DIR: p.path("locks"), PALHM_HOOKS: p.path("hooks.d") };
+      for (const args of [["config"], ["run", "backup"]]) {
+        const r = await palhm(["-f", "deep.json", ...args], { cwd: p.dir, env });
+        _expectUserError(r, { file: "deep.json", task: "backup", expects: [`${p.path("deep.json")}: syntax error at line 1`, "nested more than 256 levels deep"], env: {} });
+      }
+    } finally {
+      p.remove();
+    }
+  });
 });
 
 /** A project whose backend root holds links an attacker planted towards `outside`, a directory with a file in it. */

@@ -1,13 +1,15 @@
 /**
  * One run at a time per task and backend root, through the real CLI: a
  * second backup fails at once (exit 75) naming the running process; a lock of
- * another boot is taken over; `palhm restore` holds the same lock, so a
+ * another boot, or of a run that died and is a zombie not yet reaped, is
+ * taken over; `palhm restore` holds the same lock, so a
  * backup (and its rotation) cannot remove the copy being restored.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lockPath } from "../../src/run/lock.ts";
+import { childrenOf } from "../engine/run/_cli.ts";
 import { copiesOf, faultProject, hashTree, mkfifo, q, readFifo, runPalhm, scratch, startPalhm, writeFifo } from "./_support.ts";
 
 const tmp = scratch("lock");
@@ -65,6 +67,36 @@ describe("the run lock through the CLI", () => {
     expect(r.stderr).toContain("taking over the lock");
     expect(r.stderr).toContain(`another boot (${other})`);
     expect(readdirSync(p.locks)).toEqual([]);
+  });
+});
+
+describe("a lock whose owner died but is not reaped yet", () => {
+  test("a palhm killed while its parent never reaps it (a zombie) does not block the next run: the lock is taken over", async () => {
+    const d = tmp.next();
+    const root = join(d, "root");
+    const g = gate(d);
+    const p = faultProject(d, tasks(root, g));
+    // The parent starts palhm and becomes a `sleep` that never waits for it: palhm, once killed, stays a zombie.
+    const parent = startPalhm(p, ["run", "backup"], { wrap: ["sh", "-c", '"$@" & exec sleep 120', "sh"] });
+    try {
+      const ownerPid = Number(await readFifo(g.ready).then(() => childrenOf(parent.pid)[0]));
+      expect(ownerPid).toBeGreaterThan(0);
+      process.kill(ownerPid, "SIGKILL");
+      const state = () => { try { return readFileSync(`/proc/${ownerPid}/stat`, "utf8").split(") ")[1]![0]; } catch { return "gone"; } };
+      const deadline = performance.now() + 10_000;
+      while (state() !== "Z" && performance.now() < deadline) await Bun.sleep(20);
+      expect(state()).toBe("Z");
+      expect(readdirSync(p.locks).filter((f) => f.endsWith(".lock")).length).toBe(1);
+
+      const next = await runPalhm(faultProject(d, tasks(root, null)), ["run", "backup"]);
+      expect(next.code).toBe(0);
+      expect(next.stderr).toContain("taking over the lock");
+      expect(next.stderr).toContain(`its process ${ownerPid} is dead (a zombie`);
+      expect(copiesOf(root).map((c) => c.state)).toEqual(["complete"]);
+    } finally {
+      parent.kill("SIGKILL");
+      await parent.exited;
+    }
   });
 });
 

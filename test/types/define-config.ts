@@ -87,3 +87,10 @@ export const unknownTask = defineConfig({
     default: { type: "routine", steps: [{ task: "backupp" }] },
   },
 });
+
+export const misspeltStorageClass = defineConfig({
+  tasks: {
+    // @ts-expect-error a storage class S3 does not have
+    b: { type: "backup", backend: { type: "aws-s3", bucket: "b", root: "r", sinkStorageClass: "GLACIERR" }, objects: [] },
+  },
+});

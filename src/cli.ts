@@ -8,7 +8,9 @@ import { runCommand, type ArgsDef, type CommandDef } from "citty";
 import { commands, loadCommand, main } from "./commands/_registry.ts";
 import { globals, parseGlobals } from "./commands/_context.ts";
 import { usage } from "./commands/_usage.ts";
-import { PalhmError, UsageError } from "./errors.ts";
+import { ExecError, PalhmError, UsageError } from "./errors.ts";
+import { basename } from "node:path";
+import { formatStderrTail } from "./exec/stderr.ts";
 import { VERSION } from "./version.ts";
 
 export { main };
@@ -69,10 +71,18 @@ export async function cli(argv: string[]): Promise<number> {
   }
 }
 
+/** A failed program's stderr that was held (not shown live), to print with the failure it explains. */
+function heldStderr(e: PalhmError): string {
+  if (!(e instanceof ExecError) || e.stderrShown) return "";
+  return formatStderrTail(basename(e.argv[0] ?? "the program"), e.stderrTail);
+}
+
 /** Prints an error as one paragraph on stderr (a stack only for bugs) and returns the exit status. */
 export async function reportError(e: unknown, command?: string): Promise<number> {
   if (e instanceof PalhmError) {
     process.stderr.write(`palhm: ${e.message}\n`);
+    const held = heldStderr(e);
+    if (held) process.stderr.write(held + "\n");
     if (e instanceof UsageError) {
       const known = command && command in commands ? command : undefined;
       process.stderr.write("\n" + (await usage(known, process.stderr).catch(() => "")) + "\n");

@@ -41,6 +41,10 @@ export class TaskError extends PalhmError {
 /** A process exited with a code outside its accepted range. */
 export class ExecError extends TaskError {
   override readonly code = "EEXEC";
+  /** The last lines the failing program wrote to stderr (at most 64 KiB; "" when it wrote none). */
+  readonly stderrTail: string;
+  /** Those lines were shown live on palhm's stderr already; otherwise they were held for this failure. */
+  readonly stderrShown: boolean;
   constructor(
     message: string,
     readonly argv: readonly string[],
@@ -48,8 +52,11 @@ export class ExecError extends TaskError {
     readonly signalName: string | null,
     readonly accepted: string,
     readonly objectPath?: string,
+    stderr: { readonly tail?: string; readonly shown?: boolean } = {},
   ) {
     super(message);
+    this.stderrTail = stderr.tail ?? "";
+    this.stderrShown = stderr.shown ?? false;
   }
 }
 

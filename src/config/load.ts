@@ -10,7 +10,7 @@ import { ConfigError } from "../errors.ts";
 import type { ResolvedConfig } from "./resolved.ts";
 import { resolveConfig } from "./resolve.ts";
 import { parseJsonc } from "./jsonc.ts";
-import { translatePalhmJson } from "./palhm-json.ts";
+import { isPalhmJsonFile, translatePalhmJson } from "./palhm-json.ts";
 import { palhmJsonPath } from "./palhm-json-path.ts";
 import { registerPalhmModule } from "./plugin.ts";
 import { sourceOf } from "./source.ts";
@@ -87,7 +87,8 @@ function _withSource(e: unknown, source: string): unknown {
   return e instanceof ConfigError && e.source === undefined ? new ConfigError(e.message, undefined, source) : e;
 }
 
-const _isJson = (file: string) => /\.jsonc?$/i.test(file);
+/** A config file that is PALHM JSON (an included TS config object is known as `FILE include[N]`). */
+const _isJson = (file: string) => isPalhmJsonFile(file) && !/ include\[\d+\]$/.test(file);
 
 /** A TS/JS module's default export: an object, a promise of one, or a function of the context. */
 async function _importModule(file: string, ctx: _LoadContext): Promise<unknown> {

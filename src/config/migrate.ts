@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, resolve as resolvePath } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { parseJsonc } from "./jsonc.ts";
-import { translatePalhmJson } from "./palhm-json.ts";
+import { isPalhmJsonFile, translatePalhmJson } from "./palhm-json.ts";
 
 interface _File {
   readonly source: string;
@@ -56,7 +56,7 @@ function _constName(file: string, taken: Set<string>): string {
 function _read(file: string, chain: string[], out: _File[], taken: Set<string>): void {
   if (chain.includes(file)) throw new ConfigError(`include cycle: ${[...chain, file].join(" -> ")}`);
   if (out.some((f) => f.source === file)) return;
-  if (!/\.jsonc?$/i.test(file)) {
+  if (!isPalhmJsonFile(file)) {
     out.push({ source: file, name: _constName(file, taken), config: undefined, includes: [], module: true });
     return;
   }

@@ -114,6 +114,14 @@ function _bootReport(b: unknown, path: Path): unknown {
   return r;
 }
 
+/**
+ * Whether a config file is PALHM JSON/JSONC: anything but a `.ts`/`.js`
+ * module (and their m/c/x variants), so PALHM's own `palhm.conf` is one.
+ */
+export function isPalhmJsonFile(file: string): boolean {
+  return !/\.[cm]?[jt]sx?$/i.test(file);
+}
+
 /** A PALHM JSON document → a user config object, and the include paths it lists (as written). */
 export function translatePalhmJson(doc: unknown): { config: unknown; include: string[] } {
   if (!isObj(doc)) throw new ConfigError("a PALHM config must be a JSON object");

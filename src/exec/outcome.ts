@@ -16,6 +16,8 @@ export interface ProcessOutcome {
   readonly stopped: boolean;
   /** It could not be started at all (e.g. program not found). */
   readonly spawnError?: Error;
+  /** The last lines it wrote to stderr, and whether they were shown live. */
+  readonly stderr?: { readonly tail: string; readonly live: boolean };
 }
 
 export interface JudgeOptions {
@@ -94,5 +96,6 @@ export function judgeOutcomes(outcomes: readonly ProcessOutcome[], options: Judg
     first.signalCode,
     first.exec.ec.text,
     options.objectPath,
+    { tail: first.stderr?.tail ?? "", shown: first.stderr?.live ?? false },
   );
 }

@@ -47,6 +47,7 @@ export async function runPipeline(execs: readonly ResolvedExec[], opts: Pipeline
     }
     await Promise.all(children.map((c) => c.proc?.exited));
     if (stopping) await stopping;
+    await Promise.all(children.map((c) => c.stderr?.finished(c.proc!.exited)));
   } finally {
     opts.signal.removeEventListener("abort", onAbort);
   }
@@ -115,5 +116,6 @@ function _outcome(c: Spawned): ProcessOutcome {
     signalCode: c.proc?.signalCode != null ? String(c.proc.signalCode) : null,
     stopped: c.stopped,
     spawnError: c.spawnError,
+    ...(c.stderr ? { stderr: { tail: c.stderr.tail(), live: c.stderr.live } } : {}),
   };
 }

@@ -9,6 +9,7 @@
 import { accessSync, constants, readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import type { ResolvedExec } from "../config/resolved.ts";
+import { captureStderr, showsStderrLive, type StderrCapture } from "./stderr.ts";
 
 export type StdinSpec = "ignore" | "inherit" | number | ReadableStream<Uint8Array>;
 export type StdoutSpec = "ignore" | "inherit" | "pipe" | number;
@@ -20,6 +21,8 @@ export interface Spawned {
   readonly exec: ResolvedExec;
   readonly proc?: Subprocess;
   readonly spawnError?: Error;
+  /** Its stderr: shown live or held, and its last lines kept for the failure (stderr.ts). */
+  readonly stderr?: StderrCapture;
   /** palhm asked it to stop. */
   stopped: boolean;
 }
@@ -37,9 +40,10 @@ export function spawnExec(
       env,
       stdin: stdio.stdin as "ignore",
       stdout: stdio.stdout as "pipe",
-      stderr: stdio.verbosity >= exec.vlStderr ? "inherit" : "ignore",
+      stderr: "pipe",
     });
-    return { exec, proc, stopped: false };
+    const stderr = captureStderr(proc.stderr as ReadableStream<Uint8Array>, showsStderrLive(stdio.verbosity, exec.vlStderr));
+    return { exec, proc, stderr, stopped: false };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const reason = err.code === "ENOENT" ? "program not found" : err.code === "EACCES" ? "permission denied" : err.message;

@@ -31,6 +31,8 @@ export interface ErrorJson {
   readonly argv?: readonly string[];
   readonly exitStatus?: number | null;
   readonly object?: string;
+  /** The failing program's last stderr lines. */
+  readonly stderrTail?: string;
   readonly hook?: string;
   readonly state?: string;
 }
@@ -39,7 +41,14 @@ export function errorJson(error: unknown): ErrorJson {
   const code = error instanceof PalhmError ? error.code : "EINTERNAL";
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof ExecError) {
-    return { code, message, argv: error.argv, exitStatus: error.exitStatus, ...(error.objectPath ? { object: error.objectPath } : {}) };
+    return {
+      code,
+      message,
+      argv: error.argv,
+      exitStatus: error.exitStatus,
+      ...(error.objectPath ? { object: error.objectPath } : {}),
+      ...(error.stderrTail ? { stderrTail: error.stderrTail } : {}),
+    };
   }
   if (error instanceof HookError) return { code, message, hook: error.hook, state: `${error.op} ${error.state}`, exitStatus: error.exitStatus ?? null };
   return { code, message };

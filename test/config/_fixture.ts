@@ -43,14 +43,19 @@ export async function errorOf(fn: () => unknown): Promise<Error & { exitCode?: n
 
 /** A `project()` maker for one test file: every project it made is removed after each test. */
 export function useTempProjects(): () => TempProject {
-  let projects: TempProject[] = [];
+  return useRemovedAfterEach(tempProject);
+}
+
+/** Wraps a maker of removable things so that everything it made is removed after each test. */
+export function useRemovedAfterEach<T extends { remove(): void }>(make: () => T): () => T {
+  let made: T[] = [];
   afterEach(() => {
-    for (const p of projects) p.remove();
-    projects = [];
+    for (const p of made) p.remove();
+    made = [];
   });
   return () => {
-    const p = tempProject();
-    projects.push(p);
+    const p = make();
+    made.push(p);
     return p;
   };
 }

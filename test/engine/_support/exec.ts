@@ -1,5 +1,6 @@
 import type { ResolvedExec } from "../../../src/config/resolved.ts";
 import { parseEc } from "../../../src/exec/ec.ts";
+import { ExecError } from "../../../src/errors.ts";
 
 /** A ResolvedExec as the loader would build it (stderr shown from verbosity 1, stdout from 3). */
 export function ex(argv: string[], over: { ec?: string; env?: Record<string, string>; vlStderr?: number; vlStdout?: number; id?: string } = {}): ResolvedExec {
@@ -23,4 +24,15 @@ export function isGone(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "ESRCH";
   }
+}
+
+/** The ExecError `p` rejects with; any other outcome fails the test. */
+export async function execFailure(p: Promise<unknown>): Promise<ExecError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ExecError) return e;
+    throw e;
+  }
+  throw new Error("expected an ExecError, but it succeeded");
 }

@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runPipeline } from "../../../src/exec/pipeline.ts";
-import { ExecError } from "../../../src/errors.ts";
-import { ex, sh, isGone } from "../_support/exec.ts";
+import { ex, sh, isGone, execFailure } from "../_support/exec.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "palhm-pipeline-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,15 +16,6 @@ async function collect(execs: Parameters<typeof runPipeline>[0], extra: Partial<
   return Buffer.concat(chunks);
 }
 
-async function failure(p: Promise<unknown>): Promise<ExecError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ExecError) return e;
-    throw e;
-  }
-  throw new Error("expected the pipeline to fail");
-}
 
 describe("pipeline", () => {
   test("children are connected by one kernel pipe that palhm itself does not hold", async () => {
@@ -68,7 +58,7 @@ describe("pipeline", () => {
   });
 
   test("an exit code outside the range names the object, the argv, the code and the range", async () => {
-    const e = await failure(collect([ex(["echo", "hi"]), sh("cat >/dev/null; exit 2", { ec: "<2" })], { label: 'task backup, object "db.sql"', objectPath: "db.sql" }));
+    const e = await execFailure(collect([ex(["echo", "hi"]), sh("cat >/dev/null; exit 2", { ec: "<2" })], { label: 'task backup, object "db.sql"', objectPath: "db.sql" }));
     expect(e.message).toBe('task backup, object "db.sql": `sh -c \'cat >/dev/null; exit 2\'` exited with code 2 (accepted: <2, i.e. 0..1)');
     expect(e.exitStatus).toBe(2);
     expect(e.objectPath).toBe("db.sql");
@@ -77,14 +67,14 @@ describe("pipeline", () => {
 
   test("an upstream process killed by SIGPIPE is reported as a consequence of the failure after it", async () => {
     // The upstream ignores SIGTERM, so only the broken pipe can end it.
-    const e = await failure(collect([sh(`trap "" TERM; exec yes`), sh("head -c 10 >/dev/null; exit 3")]));
+    const e = await execFailure(collect([sh(`trap "" TERM; exec yes`), sh("head -c 10 >/dev/null; exit 3")]));
     expect(e.message).toBe("test: `sh -c 'head -c 10 >/dev/null; exit 3'` exited with code 3 (accepted: ==0); `sh -c 'trap \"\" TERM; exec yes'` was killed by SIGPIPE because `sh -c 'head -c 10 >/dev/null; exit 3'` failed");
     expect(e.argv[2]).toBe("head -c 10 >/dev/null; exit 3");
   });
 
   test("a program that cannot be found fails the pipeline and stops the others", async () => {
     const t0 = performance.now();
-    const e = await failure(collect([ex(["sleep", "30"]), ex(["palhm-no-such-program", "-x"])]));
+    const e = await execFailure(collect([ex(["sleep", "30"]), ex(["palhm-no-such-program", "-x"])]));
     expect(e.message).toContain("`palhm-no-such-program -x` could not be started: program not found");
     expect(performance.now() - t0).toBeLessThan(5000);
   });

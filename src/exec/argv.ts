@@ -1,6 +1,6 @@
 /** Shell-like rendering of argv and env, for messages and `--dry-run` (nothing is ever run through a shell). */
 import type { ResolvedExec } from "../config/resolved.ts";
-import { isSecretName, MASK, maskArgv } from "../secrets.ts";
+import { isSecretName, MASK, maskArgv, maskUrls } from "../secrets.ts";
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
@@ -17,6 +17,6 @@ export function argvLine(argv: readonly string[]): string {
 
 /** `FOO=bar PGPASSWORD=*** pg_dump db`: the exec as a shell would read it, secrets masked. */
 export function execLine(exec: ResolvedExec): string {
-  const env = Object.entries(exec.env).map(([k, v]) => `${k}=${isSecretName(k) ? MASK : quoteArg(v)}`);
+  const env = Object.entries(exec.env).map(([k, v]) => `${k}=${isSecretName(k) ? MASK : quoteArg(maskUrls(v))}`);
   return [...env, argvLine(maskArgv(exec.argv))].join(" ");
 }

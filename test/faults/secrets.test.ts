@@ -1,7 +1,8 @@
 /**
  * Secrets never reach palhm's output: a distinct secret is planted in each
  * place a user keeps one (an exec's env, its arguments, AWS credentials in the
- * environment and in a credentials file), and every command that could show
+ * environment and in a credentials file; a password inside a URL, in argv and
+ * in env; a variable whose name says "creds"; a token starting with "-"), and every command that could show
  * it (`config`, `--dry-run`, `-vvv` logs, failures, `--json`, an S3 403) is
  * run through the real CLI; the secret must appear nowhere on stdout+stderr.
  */
@@ -20,6 +21,10 @@ const SECRETS = {
   awsEnvKey: "pl4nted-aws-env-secret-k1",
   awsSession: "pl4nted-aws-session-k2",
   awsFileKey: "pl4nted-aws-file-secret-k3",
+  argvUrl: "pl4nted-url-password-u1",
+  argvDash: "-pl4nted-dash-token-a3",
+  envUrl: "pl4nted-DATABASE_URL-password-e3",
+  envCreds: "pl4nted-S3_CREDS-e4",
 } as const;
 
 function _expectNoSecret(r: CliResult): void {
@@ -32,8 +37,10 @@ function _expectNoSecret(r: CliResult): void {
  * was really passed); as a routine step it prints nothing, since a step's own stdout is shown at verbosity 3.
  */
 const _dump = (exit: number, script = 'printf %s "$PGPASSWORD"') => `{
-  argv: ["sh", "-c", '${script}; exit ${exit}', "pg_dump", "--password=${SECRETS.argvLong}", "--token", "${SECRETS.argvPair}"],
-  env: { PGPASSWORD: "${SECRETS.env}", API_TOKEN: "${SECRETS.envToken}", PGHOST: "db.example" },
+  argv: ["sh", "-c", '${script}; exit ${exit}', "pg_dump", "--password=${SECRETS.argvLong}", "--token", "${SECRETS.argvPair}",
+    "--db-url=postgres://backup:${SECRETS.argvUrl}@db.example/site", "--auth-token", "${SECRETS.argvDash}"],
+  env: { PGPASSWORD: "${SECRETS.env}", API_TOKEN: "${SECRETS.envToken}", PGHOST: "db.example",
+    DATABASE_URL: "postgres://backup:${SECRETS.envUrl}@db.example/site", S3_CREDS: "${SECRETS.envCreds}" },
 }`;
 
 describe("secrets never appear in palhm's output", () => {
@@ -91,6 +98,7 @@ describe("secrets never appear in palhm's output", () => {
       expect(r.status).toBe(0);
       expect(r.stdout).toContain("PGPASSWORD=***");
       expect(r.stdout).toContain("--password=***");
+      expect(r.stdout).toContain("postgres://backup:***@db.example/site");
       _expectNoSecret(r);
     }
   });

@@ -1,0 +1,146 @@
+/**
+ * The rclone store: keys under an rclone remote (`sftp-host:backups/web1`),
+ * each operation one run of Debian's `rclone` program, so SFTP, WebDAV, Google
+ * Cloud Storage, Azure Blob, Backblaze B2 and the rest come through one
+ * well-kept tool. A key is `REMOTE/KEY`.
+ */
+import { randomBytes } from "node:crypto";
+import { KeyExistsError, KeyNotFoundError, type PutOptions, type Sink, type SinkOptions, type Store, type StoreCapabilities, type StoreEntry } from "../store.ts";
+import { Rclone, type RcloneContext, type RcloneTarget } from "./command.ts";
+import { openRcatSink } from "./sink.ts";
+
+/** Keys per `rclone delete --files-from-raw` run. */
+const DELETE_BATCH = 1000;
+/** lsjson fields palhm does not need and some remotes pay for (a MIME sniff, a stat per file). */
+const LEAN = ["--no-mimetype", "--no-modtime"];
+
+interface _LsEntry {
+  readonly Path: string;
+  readonly Name: string;
+  readonly Size: number;
+  readonly IsDir: boolean;
+}
+
+export class RcloneStore implements Store {
+  /** A read is a download: restore stages what it verifies rather than reading twice. */
+  readonly capabilities: StoreCapabilities = {};
+  readonly rclone: Rclone;
+
+  constructor(target: RcloneTarget, ctx: RcloneContext) {
+    this.rclone = new Rclone(target, ctx);
+  }
+
+  location(key: string): string {
+    return this.rclone.path(key);
+  }
+
+  async listDirs(dir: string): Promise<string[]> {
+    const entries = await this._ls(`cannot list ${this.location(dir)}`, ["lsjson", "--dirs-only", ...LEAN, this.rclone.path(dir)]);
+    return entries.map((e) => e.Name);
+  }
+
+  async *list(dir: string): AsyncIterable<StoreEntry> {
+    const args = ["lsjson", "-R", "--files-only", "--fast-list", ...LEAN, this.rclone.path(dir)];
+    for (const e of await this._ls(`cannot list ${this.location(dir)}`, args)) {
+      // rclone says -1 for a size it cannot know (none of palhm's own objects).
+      yield { key: dir + e.Path, size: BigInt(Math.max(0, e.Size)) };
+    }
+  }
+
+  openSink(key: string, options?: SinkOptions): Promise<Sink> {
+    return openRcatSink(this.rclone, key, options);
+  }
+
+  /**
+   * With `ifAbsent` this is check-then-put, as on S3: the folder is listed,
+   * then the object written straight to its key, so a crash leaves the key
+   * itself (perhaps short), never a temporary object alone in a new folder.
+   * Otherwise the object is written under a temporary name beside the key and
+   * moved onto it (a rename on SFTP, WebDAV and local disks; a server-side
+   * copy on object stores): a reader never sees a half-written manifest.
+   */
+  async put(key: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
+    if (options.ifAbsent) {
+      const parent = key.includes("/") ? key.slice(0, key.lastIndexOf("/") + 1) : "";
+      const held = await this._ls(`cannot list ${this.location(parent)}`, ["lsjson", ...LEAN, this.rclone.path(parent)]);
+      if (held.length > 0) throw new KeyExistsError(key);
+      return this._write(key, data);
+    }
+    const temp = `${key}.palhm-tmp-${randomBytes(4).toString("hex")}`;
+    await this._write(temp, data);
+    await this.rclone.call(`cannot move ${this.location(temp)} onto ${key}`, ["moveto", this.rclone.path(temp), this.rclone.path(key)]);
+  }
+
+  async read(key: string): Promise<ReadableStream<Uint8Array>> {
+    // `rclone cat` of a missing key prints nothing and succeeds on object
+    // stores, so the key is looked up first.
+    const stat = await this.rclone.output(`cannot read ${this.location(key)}`, ["lsjson", "--stat", ...LEAN, this.rclone.path(key)], { missingOk: true });
+    const entry = stat === null ? null : (JSON.parse(stat) as _LsEntry | null);
+    if (entry === null || entry.IsDir) throw new KeyNotFoundError(key, this.location(key));
+    return this._cat(key);
+  }
+
+  /** In batches of DELETE_BATCH keys, one batch after the other in the order given; within a batch rclone deletes in parallel. */
+  async remove(keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH);
+      const list = new Response(batch.join("\n") + "\n").body!;
+      await this.rclone.call(`cannot remove from ${this.location("")}`, ["delete", "--files-from-raw", "-", this.rclone.path("")], {
+        stdin: list,
+        missingOk: true,
+      });
+    }
+  }
+
+  /** Removes the empty folders under `dir`, and `dir` itself unless it is the root; keys are left alone. */
+  async prune(dir: string): Promise<void> {
+    const args = ["rmdirs", ...(dir === "" ? ["--leave-root"] : []), this.rclone.path(dir)];
+    await this.rclone.call(`cannot remove empty folders under ${this.location(dir)}`, args, { missingOk: true });
+  }
+
+  private async _ls(what: string, args: string[]): Promise<_LsEntry[]> {
+    const out = await this.rclone.output(what, args, { missingOk: true });
+    return out === null ? [] : (JSON.parse(out) as _LsEntry[]);
+  }
+
+  private async _write(key: string, data: Uint8Array): Promise<void> {
+    const sink = await this.openSink(key, { sizeHint: BigInt(data.length) });
+    try {
+      await sink.write(data);
+    } catch (e) {
+      await sink.abort(e);
+      throw e;
+    }
+    await sink.close();
+  }
+
+  /** `rclone cat` as a stream: rclone waits while the reader does not read; cancelling the stream stops it. */
+  private _cat(key: string): ReadableStream<Uint8Array> {
+    const stop = new AbortController();
+    let wake: (() => void) | undefined;
+    const rclone = this.rclone;
+    const location = this.location(key);
+    return new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          const onChunk = async (chunk: Uint8Array) => {
+            controller.enqueue(chunk);
+            while (!stop.signal.aborted && (controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (wake = r));
+          };
+          rclone.call(`cannot read ${location}`, ["cat", rclone.path(key)], { onChunk, signal: stop.signal }).then(
+            () => stop.signal.aborted || controller.close(),
+            (e) => stop.signal.aborted || controller.error(e),
+          );
+        },
+        pull() {
+          wake?.();
+        },
+        cancel(reason) {
+          stop.abort(reason);
+          wake?.();
+        },
+      },
+      { highWaterMark: 1 },
+    );
+  }
+}

@@ -113,11 +113,11 @@ export class Rclone {
  * refused`), or how it ended when it said nothing (not installed, killed).
  */
 export function rcloneSaid(e: ExecError): string {
-  const tail = (e as ExecError & { stderrTail?: string }).stderrTail ?? "";
+  const tail = e.stderrTail;
   const lines = tail
     .split("\n")
     .map((l) => l.replace(_DATE, "").trim())
-    .filter((l) => l !== "" && !/^NOTICE: Config file .* not found/.test(l));
+    .filter((l) => l !== "");
   if (lines.length === 0) return e.message;
   const how = e.exitStatus === null ? (e.signalName ? `killed by ${e.signalName}` : "failed") : `exit code ${e.exitStatus}`;
   return `rclone: ${lines.slice(-3).join("; ")} (${how})`;

@@ -11,6 +11,7 @@ import { usage } from "./commands/_usage.ts";
 import { ExecError, PalhmError, UsageError } from "./errors.ts";
 import { basename } from "node:path";
 import { formatStderrTail } from "./exec/stderr.ts";
+import { claimProcessTree } from "./run/reap.ts";
 import { VERSION } from "./version.ts";
 
 export { main };
@@ -100,6 +101,7 @@ export async function reportError(e: unknown, command?: string): Promise<number>
 }
 
 if (import.meta.main) {
+  claimProcessTree();
   const status = await cli(process.argv.slice(2));
   process.exitCode = status;
   // Leave no handle (sockets, timers of SDKs) keeping the process alive after the work is done.

@@ -33,7 +33,9 @@ export async function runPipeline(execs: readonly ResolvedExec[], opts: Pipeline
   const children = await _startAll(execs, opts);
   let sinkError: unknown;
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= stopAll(children));
+  // Once stopped, its processes are gone: a pipe still held open by one that escaped their groups is not waited for.
+  const stopped = Promise.withResolvers<void>();
+  const stop = () => (stopping ??= stopAll(children).finally(() => stopped.resolve()));
   const onAbort = () => void stop();
   opts.signal.addEventListener("abort", onAbort);
   try {
@@ -43,7 +45,7 @@ export async function runPipeline(execs: readonly ResolvedExec[], opts: Pipeline
       for (const c of children) void c.proc!.exited.then(() => {
         if (_failedHard(c)) void stop();
       });
-      if (opts.onChunk) sinkError = await _drain(children.at(-1)!, opts.onChunk, stop);
+      if (opts.onChunk) sinkError = await _drain(children.at(-1)!, opts.onChunk, stop, stopped.promise);
     }
     await Promise.all(children.map((c) => c.proc?.exited));
     if (stopping) await stopping;
@@ -83,14 +85,24 @@ async function _startAll(execs: readonly ResolvedExec[], opts: PipelineOptions):
   return children;
 }
 
-async function _drain(last: Spawned, onChunk: NonNullable<PipelineOptions["onChunk"]>, stop: () => Promise<void>): Promise<unknown> {
+async function _drain(
+  last: Spawned,
+  onChunk: NonNullable<PipelineOptions["onChunk"]>,
+  stop: () => Promise<void>,
+  stopped: Promise<void>,
+): Promise<unknown> {
   const stream = last.proc!.stdout as ReadableStream<Uint8Array>;
   const reader = stream.getReader();
+  const gaveUp = stopped.then(() => null);
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return undefined;
-      await onChunk(value);
+      const read = await Promise.race([reader.read(), gaveUp]);
+      if (read === null) {
+        await reader.cancel().catch(() => {});
+        return undefined;
+      }
+      if (read.done) return undefined;
+      await onChunk(read.value);
     }
   } catch (e) {
     void stop();

@@ -3,8 +3,14 @@
  *
  * Each child is started through util-linux's `setpriv --pdeathsig KILL` where
  * it is installed: the kernel kills the child when palhm dies, even of
- * SIGKILL, when no handler of palhm's can run. (Bun has no prctl.) A child's
- * own children are not covered: they end when their pipe peers do.
+ * SIGKILL, when no handler of palhm's can run. A child's own children are not
+ * covered: they end when their pipe peers do.
+ *
+ * Each child leads its own process group, and is stopped as a group: what it
+ * started (`sh -c '...; sleep 60 & wait'`) gets the signal too, instead of
+ * holding the pipe open after its parent died. Whatever escaped the group
+ * (a daemon in a session of its own) is killed at the end of an interrupted
+ * run (run/reap.ts).
  */
 import { accessSync, constants, readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
@@ -41,6 +47,7 @@ export function spawnExec(
       stdin: stdio.stdin as "ignore",
       stdout: stdio.stdout as "pipe",
       stderr: "pipe",
+      detached: true,
     });
     const stderr = captureStderr(proc.stderr as ReadableStream<Uint8Array>, showsStderrLive(stdio.verbosity, exec.vlStderr));
     return { exec, proc, stderr, stopped: false };
@@ -88,19 +95,34 @@ function _running(s: Spawned): s is Spawned & { proc: Subprocess } {
   return s.proc !== undefined && s.proc.exitCode === null && s.proc.signalCode === null;
 }
 
-/** Sends SIGTERM to every child still running (marking it stopped), SIGKILL after a grace period; resolves when all have exited. */
-export async function stopAll(children: readonly Spawned[]): Promise<void> {
-  const running = children.filter(_running);
-  for (const c of running) {
-    c.stopped = true;
-    c.proc.kill("SIGTERM");
+/** Signals every process of the group `pgid` leads; false when the group is gone. */
+export function signalGroup(pgid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, sig);
+    return true;
+  } catch {
+    return false; // ESRCH: no process left in it
   }
-  if (running.length === 0) return;
+}
+
+/**
+ * Stops the children's process groups: SIGTERM to each group (marking the children still running as
+ * stopped), SIGKILL to a group once its leader has exited or after a grace period, whichever is first.
+ * Groups of children that already exited are included: a straggler there may hold a pipe of the pipeline.
+ * Resolves when every child has exited.
+ */
+export async function stopAll(children: readonly Spawned[]): Promise<void> {
+  const started = children.filter((c): c is Spawned & { proc: Subprocess } => c.proc !== undefined);
+  for (const c of started) {
+    if (_running(c)) c.stopped = true;
+    signalGroup(c.proc.pid, "SIGTERM");
+  }
+  if (started.length === 0) return;
   const timer = setTimeout(() => {
-    for (const c of running) if (_running(c)) c.proc.kill("SIGKILL");
+    for (const c of started) signalGroup(c.proc.pid, "SIGKILL");
   }, KILL_GRACE_MS);
   try {
-    await Promise.all(running.map((c) => c.proc.exited));
+    await Promise.all(started.map((c) => c.proc.exited.then(() => void signalGroup(c.proc.pid, "SIGKILL"))));
   } finally {
     clearTimeout(timer);
   }

@@ -18,7 +18,7 @@
 import { constants } from "node:os";
 import { InterruptedError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { killDescendants } from "./reap.ts";
+import { adoptOrphans, killDescendants, processTreeClaimed } from "./reap.ts";
 
 type Interrupting = "SIGINT" | "SIGTERM" | "SIGHUP";
 const INTERRUPTING: readonly Interrupting[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -29,6 +29,8 @@ export interface InterruptsOptions {
   readonly log: Logger;
   /** How to end the process on the third signal. @default kill every descendant process, then process.exit */
   readonly forceExit?: (status: number) => void;
+  /** What `dispose()` does after an interrupt; returns how many processes it killed. @default kill every descendant process (in palhm's CLI only) */
+  readonly killLeftovers?: () => number;
 }
 
 /** The signal state of one run. Create it with `installInterrupts`, `dispose()` it when the run ends. */
@@ -41,6 +43,7 @@ export class Interrupts {
 
   constructor(readonly options: InterruptsOptions) {
     for (const sig of INTERRUPTING) this.#listen(sig);
+    if (processTreeClaimed()) void adoptOrphans();
   }
 
   /** Fires on the first unblocked SIGINT/SIGTERM/SIGHUP; `reason` is an InterruptedError. */
@@ -77,11 +80,19 @@ export class Interrupts {
     }
   }
 
-  /** Removes the handlers. Pending blocked signals are dropped (logged). */
+  /**
+   * Removes the handlers. Pending blocked signals are dropped (logged). After an interrupt,
+   * every process palhm started that still runs is killed: the run is over, nothing waits for them.
+   */
   dispose(): void {
     for (const sig of this.#pending) this.options.log.warn(`${sig} was received while blocked and never unblocked; dropped`);
     this.#pending.clear();
     for (const sig of [...this.#handlers.keys()]) this.#unlisten(sig);
+    const killLeftovers = this.options.killLeftovers ?? (processTreeClaimed() ? killDescendants : undefined);
+    if (this.#ac.signal.aborted && killLeftovers) {
+      const killed = killLeftovers();
+      if (killed > 0) this.options.log.warn(`killed ${killed} process(es) still running after the interrupted run's cleanup`);
+    }
   }
 
   /** Handles a signal as if the process had received it (also what the handlers call). */

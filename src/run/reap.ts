@@ -1,10 +1,44 @@
 /**
- * Killing every process palhm started, however deep, when it must exit at
- * once (the third signal). Found through /proc's parent links, stopped
- * first so none can fork or be re-parented while the tree is walked, then
- * killed together. Synchronous: it runs right before `process.exit`.
+ * Killing every process palhm started, however deep: what an interrupted run
+ * left behind once its cleanup is done, and everything at once on the third
+ * signal. Found through /proc's parent links, stopped first so none can fork
+ * or be re-parented while the tree is walked, then killed together.
+ * Synchronous: it runs right before `process.exit`.
+ *
+ * A process whose parent exits is re-parented to the nearest "child
+ * subreaper" up its tree, else to init, where no walk from palhm finds it.
+ * A run makes palhm a subreaper (prctl PR_SET_CHILD_SUBREAPER), so the
+ * orphans of its children (a daemonized grandchild, a `sleep &` of a shell
+ * that was killed) stay its descendants. Bun reaps only the children it
+ * spawned: an adopted orphan that exits stays a zombie until palhm exits.
  */
 import { readFileSync, readdirSync } from "node:fs";
+import { libc } from "../exec/libc.ts";
+
+const PR_SET_CHILD_SUBREAPER = 36;
+
+let _claimed = false;
+
+/**
+ * Says this process is palhm's CLI, whose descendants are all palhm's: runs then adopt orphans and kill
+ * leftovers after an interrupt. Not done where palhm runs inside another program (the library API, tests).
+ */
+export function claimProcessTree(): void {
+  _claimed = true;
+}
+
+export function processTreeClaimed(): boolean {
+  return _claimed;
+}
+
+/** Makes this process adopt the orphans of its descendants (Linux >= 3.4); false where it cannot. */
+export async function adoptOrphans(): Promise<boolean> {
+  try {
+    return (await libc()).prctl(PR_SET_CHILD_SUBREAPER, 1) === 0;
+  } catch {
+    return false;
+  }
+}
 
 interface _Proc {
   readonly pid: number;

@@ -130,19 +130,65 @@ describe("an interrupted backup", () => {
   }
 });
 
+describe("an interrupted backup whose processes do not go quietly", () => {
+  test("SIGTERM mid-pipeline: a child left holding the pipe, one ignoring SIGTERM, one in a session of its own: exit 143 within seconds, none left running", async () => {
+    const d = tmp.next();
+    const ready = mkfifo(`${d}-ready`);
+    const root = join(d, "root");
+    // After its bytes, the shell leaves three processes holding its stdout (the pipe palhm reads), then waits.
+    const producer = [
+      "head -c 100000 /dev/urandom",
+      "sleep 60 &",
+      `sh -c 'trap "" TERM; exec sleep 61' &`,
+      "setsid sleep 62 &",
+      `echo $$ > ${ready}`,
+      "wait",
+    ].join("\n");
+    const p = faultProject(d, `{ backup: { type: "backup", backend: ${localfs(root)}, objects: [
+      { path: "dir/big", pipeline: [{ argv: ["sh", "-c", ${q(producer)}] }] }] } }`);
+    const proc = startPalhm(p, ["run", "backup"]);
+    const err = watch(proc.stderr);
+    await readFifo(ready);
+    expect((await markedAtLeast(p.token, 5, 5000)).length).toBeGreaterThanOrEqual(5); // palhm, sh, 3 sleeps
+    const t0 = performance.now();
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(143);
+    // Not the 60 s of the sleeps: the grace period for the one ignoring SIGTERM, then SIGKILL.
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    await err.done;
+    expect(err.text).toContain("interrupted by SIGTERM");
+    expect(err.text).not.toContain("internal error");
+    expect(p.journalLines()).toEqual(["backup pre", "backup error", "backup finally"]);
+    expect(await survivors(p.token, 2000)).toEqual([]);
+    expect(copiesOf(root)).toEqual([]);
+  }, 60_000);
+
+  test("SIGTERM during a pre hook whose ctx.$ process ignores SIGTERM: the hook is abandoned, its process killed once cleanup is done", async () => {
+    const d = tmp.next();
+    const ready = mkfifo(`${d}-ready`);
+    const root = join(d, "root");
+    const p = faultProject(d, `{ backup: { type: "backup", backend: ${localfs(root)}, objects: [{ path: "a", pipeline: [{ argv: ["echo", "a"] }] }],
+      hooks: { backup: { pre: async (ctx) => { await ctx.$\`trap '' TERM; echo $$ > ${ready}; exec sleep 60\`; } } } } }`);
+    await interrupt(p, "SIGTERM", 143, () => readFifo(ready).then(() => {}));
+    expect(p.journalLines()).toEqual(["backup pre", "backup error", "backup finally"]);
+    expect(copiesOf(root)).toEqual([]);
+  }, 60_000);
+});
+
 describe("a signal while palhm cleans up", () => {
   test("the third signal kills every process palhm started (even ones ignoring SIGTERM) and exits at once", async () => {
     const d = tmp.next();
     const ready = mkfifo(`${d}-ready`);
     const root = join(d, "root");
-    // Both processes of the pipeline ignore SIGTERM, and the first one has a child of its own.
-    const stubborn = `trap '' TERM; sleep 60 & echo $$ > ${ready}; wait`;
+    // Both processes of the pipeline ignore SIGTERM; the first one has a child of its own, and an orphan (its parent
+    // shell exited at once) that ignores SIGTERM too: without a subreaper it would belong to init, out of palhm's tree.
+    const stubborn = `trap '' TERM; sh -c 'sleep 60 &'; sleep 60 & echo $$ > ${ready}; wait`;
     const p = faultProject(d, `{ backup: { type: "backup", backend: ${localfs(root)}, objects: [
       { path: "x", pipeline: [{ argv: ["sh", "-c", ${q(stubborn)}] }, { argv: ["sh", "-c", "trap '' TERM; exec cat"] }] }] } }`);
     const proc = startPalhm(p, ["run", "backup"]);
     const err = watch(proc.stderr);
     await readFifo(ready);
-    expect((await markedAtLeast(p.token, 4, 2000)).length).toBeGreaterThanOrEqual(4); // palhm, two shells, sleep (setpriv execs in place)
+    expect((await markedAtLeast(p.token, 5, 5000)).length).toBeGreaterThanOrEqual(5); // palhm, two shells, two sleeps (setpriv execs in place)
     proc.kill("SIGTERM");
     await err.until("stopping children");
     proc.kill("SIGTERM");

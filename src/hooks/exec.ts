@@ -10,15 +10,23 @@
  * group, SIGKILL after a grace period, and SIGKILL to stragglers once the
  * hook itself is gone). A hook that ends normally is left alone, including
  * daemons it started.
+ *
+ * Given the descriptor of the checked executable (hooks-dir.ts `openHook`),
+ * it runs that open file (`/proc/self/fd/3` in the child), never whatever
+ * the path names by then.
  */
 import type { HookOp, HookState } from "../config/resolved.ts";
 import { hookFailed, messageOf } from "./failure.ts";
 import { deathPrefix } from "../exec/process.ts";
 
 const _KILL_GRACE_MS = 5000;
+/** Where the child finds the checked executable's descriptor. */
+const _HOOK_FD = 3;
 
 export interface HookExecutableRun {
   readonly path: string;
+  /** An open descriptor of the executable, run instead of `path` (which then only names it in messages). */
+  readonly fd?: number;
   readonly op: HookOp;
   readonly state: HookState;
   /** The complete environment of the process. */
@@ -38,13 +46,14 @@ export async function runHookExecutable(run: HookExecutableRun): Promise<void> {
 
   let proc: Bun.Subprocess<"ignore", number | "ignore", number | "ignore">;
   try {
-    proc = Bun.spawn([...deathPrefix(), run.path, run.op, run.state], {
+    const program = run.fd === undefined ? run.path : `/proc/self/fd/${_HOOK_FD}`;
+    const stdout = run.verbosity >= 3 ? 2 : "ignore";
+    const stderr = run.verbosity >= 1 ? 2 : "ignore";
+    proc = Bun.spawn([...deathPrefix(), program, run.op, run.state], {
       env: run.env as Record<string, string>,
-      stdin: "ignore",
-      stdout: run.verbosity >= 3 ? 2 : "ignore",
-      stderr: run.verbosity >= 1 ? 2 : "ignore",
+      stdio: run.fd === undefined ? ["ignore", stdout, stderr] : ["ignore", stdout, stderr, run.fd],
       detached: true,
-    });
+    }) as typeof proc;
   } catch (e) {
     throw hookFailed(who, run.op, run.state, `could not be started: ${messageOf(e)}`, { cause: e });
   }

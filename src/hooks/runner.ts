@@ -5,7 +5,9 @@
  *
  * - `prepare()` judges the hooks directory before anything runs (see
  *   ./hooks-dir.ts); `run()` prepares on first use if the caller did not.
- *   The set of executables is fixed then, for the whole operation.
+ *   The set of executables is fixed then, for the whole operation; each is
+ *   opened and checked again right before it runs (a file replaced since
+ *   then is refused: the state fails, and the replacement never runs).
  * - `pre`, `inspect`, `post`: the first failure stops the state and is thrown.
  * - `error`, `finally`: every hook runs even if an earlier one failed (each
  *   cleans up something else), and they are not cancelled by an interruption
@@ -23,7 +25,8 @@ import { HookError } from "../errors.ts";
 import { runHookExecutable } from "./exec.ts";
 import { messageOf } from "./failure.ts";
 import { runHookFn } from "./fn.ts";
-import { RefusedHookPath, scanHooksDir } from "./hooks-dir.ts";
+import { checkHooksDir, openHook, RefusedHookPath, type HookFile } from "./hooks-dir.ts";
+import { closeSync } from "node:fs";
 import { hookOrder } from "./order.ts";
 
 export interface HookRunnerOptions {
@@ -49,16 +52,16 @@ export interface HookFacts {
   error?: unknown;
 }
 
-type _Hook = { readonly kind: "fn"; readonly fn: ResolvedHookFn } | { readonly kind: "exe"; readonly path: string };
+type _Hook = { readonly kind: "fn"; readonly fn: ResolvedHookFn } | { readonly kind: "exe"; readonly file: HookFile };
 
 export class HookRunner {
-  #executables?: Promise<readonly string[]>;
+  #executables?: Promise<readonly HookFile[]>;
 
   constructor(readonly options: HookRunnerOptions) {}
 
   /** Checks the hooks directory (ownership, modes) before anything runs; throws HookError naming a refused entry. */
   prepare(): Promise<void> {
-    this.#executables ??= scanHooksDir(this.options.hooksDir).catch((e) => {
+    this.#executables ??= checkHooksDir(this.options.hooksDir).catch((e) => {
       this.#executables = undefined;
       throw this.#refusal(e);
     });
@@ -72,7 +75,7 @@ export class HookRunner {
     const hooks = hookOrder<_Hook>(
       state,
       global[op][state].map((fn) => ({ kind: "fn", fn })),
-      (await this.#executables!).map((path) => ({ kind: "exe", path })),
+      (await this.#executables!).map((file) => ({ kind: "exe", file })),
       task[op][state].map((fn) => ({ kind: "fn", fn })),
     );
     const cleanup = state === "error" || state === "finally";
@@ -106,28 +109,41 @@ export class HookRunner {
       await runHookFn({ hook: hook.fn, op, state, taskId, ...facts, log, verbosity, env, signal });
       return;
     }
-    log.debug(`hook ${hook.path} at ${op} ${state}`);
-    await runHookExecutable({
-      path: hook.path,
-      op,
-      state,
-      env: _hookEnv(env, op, state, taskId, facts),
-      verbosity,
-      signal,
-      timeout: this.options.execTimeout,
-    });
+    const { path } = hook.file;
+    log.debug(`hook ${path} at ${op} ${state}`);
+    let fd: number;
+    try {
+      fd = openHook(hook.file);
+    } catch (e) {
+      throw this.#refusal(e, state);
+    }
+    try {
+      await runHookExecutable({
+        path,
+        fd,
+        op,
+        state,
+        env: _hookEnv(env, op, state, taskId, facts),
+        verbosity,
+        signal,
+        timeout: this.options.execTimeout,
+      });
+    } finally {
+      closeSync(fd);
+    }
   }
 
-  #refusal(e: unknown): unknown {
+  #refusal(e: unknown, state: HookState | "prepare" = "prepare"): unknown {
     const { op } = this.options;
     if (e instanceof RefusedHookPath) {
-      return new HookError(`${e.message}; fix its owner or mode, or move it out of the hooks directory`, e.path, op, "prepare");
+      const hint = /\(mode \d+\)/.test(e.reason) ? "; fix its owner or mode, or move it out of the hooks directory" : "";
+      return new HookError(`${e.message}${hint}`, e.path, op, state);
     }
     return new HookError(
       `cannot read the hooks directory ${this.options.hooksDir}: ${messageOf(e)}`,
       this.options.hooksDir,
       op,
-      "prepare",
+      state,
       undefined,
       { cause: e },
     );

@@ -17,6 +17,12 @@ export default defineConfig({
     "filter-gzip-plain": { argv: ["gzip"] },
     "filter-zstd-plain": { argv: ["zstd"] },
     "filter-zstd-parallel": { argv: ["zstd", "-T0"] },
+    /** zstd at its default level, one thread per core. */
+    zstd: { argv: ["zstd", "-q", "-T0"] },
+    /** The decompressors, for restore pipelines: `restore: ["unzstd", { argv: ["mysql"] }]`. */
+    unzstd: { argv: ["zstd", "-d", "-q"] },
+    unxz: { argv: ["xz", "-d"] },
+    gunzip: { argv: ["gzip", "-d"] },
     "rpm-list-installed": { argv: ["rpm", "-qa"] },
     "dnf-list-userinstalled": { argv: ["dnf", "repoquery", "--userinstalled"] },
     /** dnf's exit code here says nothing useful: any is accepted. */

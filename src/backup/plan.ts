@@ -1,4 +1,4 @@
-/** `palhm run --dry-run` for a backup task: objects by group in the order they can run, pipelines as shell lines, destinations. */
+/** `palhm run --dry-run` for a backup task: objects by group in the order they can run, pipelines (and restore pipelines) as shell lines, destinations. */
 import type { ResolvedBackendParam, ResolvedBackupTask, ResolvedConfig } from "../config/resolved.ts";
 import type { Limit } from "./decimal.ts";
 import { execLine } from "../exec/argv.ts";
@@ -47,6 +47,7 @@ export function describeBackupPlan(task: ResolvedBackupTask, config: ResolvedCon
       lines.push(`  group ${id} (${deps.length ? `after ${deps.join(", ")}` : "starts at once"}):`);
       for (const o of objects) {
         lines.push(`    ${o.pipeline.map(execLine).join(" | ")} > ${destinationOf(task.backend, o.path)}`);
+        if (o.restore) lines.push(`      restore: ${o.path} | ${o.restore.map(execLine).join(" | ")}`);
       }
     }
   }

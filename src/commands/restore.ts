@@ -30,12 +30,15 @@ export default defineCommand({
     object: { type: "string", description: "Object path to restore (repeatable; default: every object of the copy)", valueHint: "PATH" },
     to: { type: "string", description: "Write the objects as files under DIR instead of running restore pipelines", valueHint: "DIR" },
     force: { type: "boolean", description: "With --to: replace existing files" },
+    identity: { type: "string", description: "Private key file for restore pipelines that decrypt (age's {identity}; default $PALHM_IDENTITY or the config's)", valueHint: "FILE" },
     staging: { type: "string", description: "Where objects of a remote backend are staged and verified before a pipeline consumes them (default: $TMPDIR)", valueHint: "DIR" },
     json: { type: "boolean", description: "Print the result as one JSON document" },
   },
   async run({ args, rawArgs }) {
     if (args.force && args.to === undefined) throw new UsageError("--force only applies with --to DIR");
     if (args.to === "") throw new UsageError("--to needs a DIR");
+    if (args.identity !== undefined && args.to !== undefined) throw new UsageError("--identity applies to restore pipelines, not to --to DIR (the objects are written as they are stored)");
+    if (args.identity === "") throw new UsageError("--identity needs a FILE");
     const objects = _repeated(rawArgs, "object");
     const config = await loadResolvedConfig();
     const { openTaskSession, interruptedOr } = await import("../restore/session.ts");
@@ -48,6 +51,7 @@ export default defineCommand({
         to: args.to === undefined ? undefined : resolve(args.to),
         force: args.force === true,
         staging: args.staging,
+        identity: args.identity === undefined ? undefined : resolve(args.identity),
       });
       if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
       const how = result.to ? `into ${result.to}` : "through the restore pipelines";

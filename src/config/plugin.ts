@@ -1,7 +1,9 @@
 /**
- * Makes `import { defineConfig } from "palhm"` work in a config anywhere on
- * disk (no node_modules next to it), and inside a compiled palhm binary: the
- * module "palhm" is served from memory, with src/index.ts's exports.
+ * Makes `import { defineConfig } from "palhm"` (and `from "palhm/recipes"`)
+ * work in a config anywhere on disk (no node_modules next to it), and inside a
+ * compiled palhm binary: the modules are served from memory, with
+ * src/index.ts's and src/recipes/index.ts's exports (the recipes loaded only
+ * when a config imports them).
  */
 import * as api from "../index.ts";
 
@@ -14,6 +16,7 @@ export function registerPalhmModule(): void {
     name: "palhm-config",
     setup(build) {
       build.module("palhm", () => ({ exports: { ...api }, loader: "object" }));
+      build.module("palhm/recipes", async () => ({ exports: { ...(await import("../recipes/index.ts")) }, loader: "object" }));
     },
   });
 }

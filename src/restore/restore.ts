@@ -27,6 +27,7 @@ import { assertMatches, DigestBuilder, digestStream, mismatch, type Digest } fro
 import { existingTargets, placeFiles, refuseOverwrite } from "./place.ts";
 import { applyOrder, pickCopy, pickPaths, restorePipelines } from "./select.ts";
 import { checkObjectPath, Stage } from "./stage.ts";
+import { withIdentity } from "./identity.ts";
 
 export interface RestoreOptions {
   /** Prefix of the copy; default the latest complete one. */
@@ -39,6 +40,8 @@ export interface RestoreOptions {
   readonly force?: boolean;
   /** Where remote objects are staged before they are fed to a pipeline. @default $TMPDIR */
   readonly staging?: string;
+  /** The private key file standing for `{identity}` in restore pipelines (else `PALHM_IDENTITY`). */
+  readonly identity?: string;
 }
 
 export interface RestoreResult {
@@ -81,7 +84,7 @@ export async function runRestore(
   options: RestoreOptions = {},
 ): Promise<RestoreResult> {
   const plan = await _plan(ctx, task, backend, options);
-  const pipelines = options.to === undefined ? restorePipelines(task, plan.paths) : null;
+  const pipelines = options.to === undefined ? withIdentity(restorePipelines(task, plan.paths), options.identity) : null;
   if (options.to !== undefined && !options.force) refuseOverwrite(options.to, await existingTargets(options.to, plan.paths));
 
   const runner = new HookRunner({

@@ -2,7 +2,8 @@
  * The single-file binary as a sysadmin deploys it: `bun run build`'s command
  * compiles dist/palhm; copied ALONE into a directory with no repository, no
  * node_modules and no Bun on PATH, it loads a palhm.config.ts there (its
- * `import ... from "palhm"` and an included TS file resolved by the binary),
+ * `import ... from "palhm"` and "palhm/recipes", and an included TS file
+ * resolved by the binary),
  * a PALHM JSON config too, and runs every command, the S3 backend included.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -39,6 +40,7 @@ beforeAll(async () => {
   s3 = await startS3rver("compiled");
   p.write({
     "host/palhm.config.ts": `import { defineConfig } from "palhm";
+import { files, gzip } from "palhm/recipes";
 import core from "./core.ts";
 export default defineConfig({
   include: [core],
@@ -54,6 +56,11 @@ export default defineConfig({
       backend: { type: "aws-s3", bucket: "compiled", root: "hosts/a", endpoint: "${s3.endpoint}" },
       // Several MiB: hashed on the worker thread, which must work inside the binary too.
       objects: [{ path: "numbers.txt", pipeline: [{ argv: ["seq", "1", "1000000"] }] }],
+    },
+    tree: {
+      type: "backup",
+      backend: { type: "localfs", root: "${host}/trees" },
+      objects: [files({ path: "data.tar", paths: ["data"], directory: "${host}", restoreTo: "${host}/back", through: [gzip()] })],
     },
   },
 });
@@ -119,6 +126,17 @@ describe("the compiled binary, alone in a directory", () => {
     const to = await palhm("restore", "backup", "--to", "out");
     expect(to.status).toBe(0);
     expect(Bun.spawnSync(["gzip", "-dc", join(host, "out/numbers.gz")]).stdout.toString()).toBe(seq);
+  });
+
+  test("palhm/recipes is served by the binary too: a files() tree through gzip, backed up and restored", async () => {
+    p.write({ "host/data/a.txt": "alpha\n", "host/data/sub/b.txt": "beta\n" });
+    mkdirSync(join(host, "back"));
+    const run = await palhm("-q", "run", "tree");
+    expect(run).toMatchObject({ status: 0, err: "" });
+    const restore = await palhm("-q", "restore", "tree");
+    expect(restore).toMatchObject({ status: 0, err: "" });
+    expect(readFileSync(join(host, "back/data/sub/b.txt"), "utf8")).toBe("beta\n");
+    expect(readFileSync(join(host, "back/data/a.txt"), "utf8")).toBe("alpha\n");
   });
 
   test("the S3 backend (AWS SDK loaded lazily inside the binary) uploads to s3rver", async () => {

@@ -13,8 +13,9 @@ export default defineCommand({
   async run() {
     const config = await loadResolvedConfig();
     const found = checkPrograms(config);
-    // A library exec no task runs (an rpm exec of config/core.ts on a Debian host) is worth a word, not a failure.
-    for (const p of found.filter((p) => !p.used)) log.warn(`${p.where}: "${p.program}" ${p.problem} (no task uses this exec)`);
+    // A library exec no task runs (the rpm, dnf and dig execs of config/core.ts on a Debian host) is no problem: a note at -v.
+    const unused = found.filter((p) => !p.used);
+    if (unused.length) log.debug(`not installed here, but no task uses them: ${unused.map((p) => `${p.where} ("${p.program}" ${p.problem})`).join(", ")}`);
     const problems: string[] = found.filter((p) => p.used).map((p) => `${p.where}: "${p.program}" ${p.problem}`);
     const { scanHooksDir } = await import("../hooks/hooks-dir.ts");
     await scanHooksDir(config.hooksDir).catch((e: Error) => problems.push(`hooks: ${e.message}`));

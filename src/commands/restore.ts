@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.ts";
+import { toJson, withJsonFailure } from "../ui/report.ts";
 import { loadResolvedConfig } from "./_context.ts";
 
 /** citty keeps only the last value of a repeated option: `--object` is read from the raw arguments. */
@@ -40,28 +41,30 @@ export default defineCommand({
     if (args.identity !== undefined && args.to !== undefined) throw new UsageError("--identity applies to restore pipelines, not to --to DIR (the objects are written as they are stored)");
     if (args.identity === "") throw new UsageError("--identity needs a FILE");
     const objects = _repeated(rawArgs, "object");
-    const config = await loadResolvedConfig();
-    const { openTaskSession, interruptedOr } = await import("../restore/session.ts");
-    const { runRestore } = await import("../restore/restore.ts");
-    const session = await openTaskSession(config, args.task, { lock: true });
-    try {
-      const result = await runRestore({ ...session.ctx, json: args.json }, session.task, session.backend, {
-        copy: args.copy,
-        objects,
-        to: args.to === undefined ? undefined : resolve(args.to),
-        force: args.force === true,
-        staging: args.staging,
-        identity: args.identity === undefined ? undefined : resolve(args.identity),
-      });
-      if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
-      const how = result.to ? `into ${result.to}` : "through the restore pipelines";
-      const check = result.verified ? "verified against the manifest" : "NOT verified (legacy copy)";
-      session.ctx.log.success(`restored ${result.objects.length} object(s) of copy ${result.prefix} ${how}, ${check}`);
-      return 0;
-    } catch (e) {
-      throw interruptedOr(session.ctx, e);
-    } finally {
-      await session.close();
-    }
+    return withJsonFailure(args.json, args.task, async () => {
+      const config = await loadResolvedConfig();
+      const { openTaskSession, interruptedOr } = await import("../restore/session.ts");
+      const { runRestore } = await import("../restore/restore.ts");
+      const session = await openTaskSession(config, args.task, { lock: true });
+      try {
+        const result = await runRestore({ ...session.ctx, json: args.json }, session.task, session.backend, {
+          copy: args.copy,
+          objects,
+          to: args.to === undefined ? undefined : resolve(args.to),
+          force: args.force === true,
+          staging: args.staging,
+          identity: args.identity === undefined ? undefined : resolve(args.identity),
+        });
+        if (args.json) process.stdout.write(toJson({ ok: true, ...result }));
+        const how = result.to ? `into ${result.to}` : "through the restore pipelines";
+        const check = result.verified ? "verified against the manifest" : "NOT verified (legacy copy)";
+        session.ctx.log.success(`restored ${result.objects.length} object(s) of copy ${result.prefix} ${how}, ${check}`);
+        return 0;
+      } catch (e) {
+        throw interruptedOr(session.ctx, e);
+      } finally {
+        await session.close();
+      }
+    });
   },
 });

@@ -1,12 +1,12 @@
 /** The boot report with defaults applied. `mua` and `mailTo` are required once includes are merged. */
 import { ConfigError } from "../errors.ts";
 import type { Mua } from "../boot-report/types.ts";
+import { DEFAULT_MAILX } from "../boot-report/mua/mailx.ts";
 import type { ResolvedBootReport } from "./resolved.ts";
 import type { CheckedBootReport } from "./schema.ts";
 
 export const SUBJECT_DEFAULT = "Boot Report from {hostname}";
 export const HEADER_DEFAULT = "This is a boot report from {hostname}.\nMore details as follows.";
-export const MAILX_DEFAULT = "/bin/mailx";
 
 function _mua(m: NonNullable<CheckedBootReport["mua"]>): ResolvedBootReport["mua"] {
   const p = typeof m === "string" ? ({ type: m } as Exclude<typeof m, string>) : m;
@@ -14,7 +14,7 @@ function _mua(m: NonNullable<CheckedBootReport["mua"]>): ResolvedBootReport["mua
     case "stdout":
       return { type: "stdout" };
     case "mailx":
-      return { type: "mailx", path: p.path ?? MAILX_DEFAULT, intOpts: [...(p.intOpts ?? [])] };
+      return { type: "mailx", path: p.path ?? DEFAULT_MAILX, intOpts: [...(p.intOpts ?? [])] };
     case "aws-sns":
       return { type: "aws-sns", profile: p.profile ?? "default", ...(p.region === undefined ? {} : { region: p.region }) };
     case "custom":

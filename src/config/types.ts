@@ -229,7 +229,10 @@ export type MuaParam =
   | { type: "stdout" }
   | {
       type: "mailx";
-      /** @default "/bin/mailx" */
+      /**
+       * The mailx program (s-nail, BSD mailx, heirloom mailx), a path or a name looked up in `PATH`.
+       * @default "s-nail" // Debian's and Ubuntu's `s-nail` package has no `mailx`
+       */
       path?: string;
       /** Each passed as `-S OPT`. */
       intOpts?: readonly string[];

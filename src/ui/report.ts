@@ -62,9 +62,9 @@ export function failedRunJson(task: string, type: string, error: unknown, report
   return { ok: false, task, type, ...copy, error: errorJson(error), hookFailures: hookFailuresOf(error).map(errorJson) };
 }
 
-/** One JSON document; bigints as decimal strings. */
+/** One JSON document; bigints as decimal strings, durations (`durationMs`) in whole milliseconds. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
+  return JSON.stringify(value, (k, v) => (typeof v === "bigint" ? v.toString() : k === "durationMs" && typeof v === "number" ? Math.round(v) : v), 2) + "\n";
 }
 
 const _written = new WeakSet<object>();

@@ -31,10 +31,10 @@ describe("mailx MUA with s-nail and a real SMTP server", () => {
   });
   afterAll(() => smtp.close());
 
-  test("delivers the report: every recipient, the subject and the YAML body as received", async () => {
+  test("delivers the report with no path given (the default, s-nail, is what Debian's s-nail package installs): every recipient, the subject and the YAML body as received", async () => {
     const mailTo = ["root@example.com", "ops@example.net"];
     const r = await bootReportCli(
-      { mua: { type: "mailx", path: S_NAIL, intOpts: snailOpts(smtp.port) }, mailTo },
+      { mua: { type: "mailx", intOpts: snailOpts(smtp.port) }, mailTo },
       env,
     );
     expect(r.stderr).not.toContain("error");

@@ -56,6 +56,6 @@ describe("shipped systemd units", () => {
     expect(settings("Environment")).toContain("PALHM_LOCK_DIR=/run/lock/palhm");
     const [failure] = settings("OnFailure");
     expect(failure).toBe("palhm-failure@%n.service");
-    expect(readFileSync(join(SYSTEMD, "palhm-failure@.service"), "utf8")).toMatch(/^ExecStart=.*journalctl --unit=%i.*mailx/m);
+    expect(readFileSync(join(SYSTEMD, "palhm-failure@.service"), "utf8")).toMatch(/^ExecStart=.*journalctl --unit=%i.*\| s-nail -s/m);
   });
 });

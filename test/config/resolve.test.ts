@@ -218,7 +218,7 @@ describe("globals and defaults", () => {
   test("boot report defaults and the mua shorthand", () => {
     const br = resolve({ bootReport: { mua: "mailx", mailTo: ["root"] } }).bootReport!;
     expect(br).toEqual({
-      mua: { type: "mailx", path: "/bin/mailx", intOpts: [] },
+      mua: { type: "mailx", path: "s-nail", intOpts: [] },
       mailTo: ["root"],
       subject: "Boot Report from {hostname}",
       header: "This is a boot report from {hostname}.\nMore details as follows.",

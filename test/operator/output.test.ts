@@ -102,8 +102,10 @@ describe("--json", () => {
       const sum = Bun.spawnSync(["sha256sum", file]).stdout.toString().split(" ")[0];
       expect(o.sha256).toBe(sum);
       expect(o.size).toBe(readFileSync(file).length);
-      expect(o.durationMs).toBeGreaterThan(0);
+      expect(Number.isInteger(o.durationMs) && o.durationMs >= 0).toBe(true);
     }
+    // Whole milliseconds, not 529.36109.
+    expect(Number.isInteger(doc.durationMs) && doc.durationMs > 0).toBe(true);
     expect(doc.objects.map((o: { path: string }) => o.path)).toEqual(["zero.bin", "etc/hostname.txt"]);
     expect(r.stderr).not.toContain("\x1b[");
   });
@@ -140,6 +142,20 @@ describe("--json", () => {
     const bad = await palhm(["-f", p.path("file-root.config.ts"), "list", "t", "--json"], { env });
     expect(bad.status).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, task: "t", error: { code: expect.stringMatching(/^E/) } });
+  });
+
+  test("restore: ok, the copy and each object read back; a failure is a document with ok false", async () => {
+    const [prefix] = copies(root);
+    const good = await palhm(["-f", config, "restore", "backup", "--object", "etc/hostname.txt", "--to", p.path("restored"), "--json"], { env });
+    expect(good.status).toBe(0);
+    const doc = JSON.parse(good.stdout);
+    expect(doc).toMatchObject({ ok: true, task: "backup", prefix, verified: true, to: p.path("restored") });
+    expect(doc.objects).toEqual([{ path: "etc/hostname.txt", size: 5, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(readFileSync(p.path("restored/etc/hostname.txt"), "utf8")).toBe("host\n");
+
+    const bad = await palhm(["-f", config, "restore", "backup", "--copy", "2001-01-01T00:00:00+00:00", "--json"], { env });
+    expect(bad.status).not.toBe(0);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, task: "backup", error: { code: expect.stringMatching(/^E/), message: expect.stringContaining("2001-01-01T00:00:00+00:00") } });
   });
 
   test("verify: ok for an intact copy; a changed object fails with exit 1 and a parseable verdict", async () => {

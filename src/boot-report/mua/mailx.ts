@@ -6,7 +6,11 @@
 import { ConfigError, TaskError } from "../../errors.ts";
 import type { MailMessage, Mua } from "../types.ts";
 
-export const DEFAULT_MAILX = "/bin/mailx";
+/**
+ * s-nail, looked up in PATH: Debian's and Ubuntu's `s-nail` package installs
+ * only /usr/bin/s-nail (no mailx), Fedora's and Arch's add mailx beside it.
+ */
+export const DEFAULT_MAILX = "s-nail";
 
 export function mailxArgv(path: string, intOpts: readonly string[], message: MailMessage): string[] {
   message.to.forEach((to, i) => {

@@ -13,6 +13,7 @@ export const commands: Record<string, () => Promise<{ default: CommandDef<any> }
   mods: () => import("./mods.ts"),
   migrate: () => import("./migrate.ts"),
   schema: () => import("./schema.ts"),
+  init: () => import("./init.ts"),
   help: () => import("./help.ts"),
 };
 

@@ -82,7 +82,7 @@ export function displayConfig(c: ResolvedConfig): Record<string, unknown> {
     hooksDir: c.hooksDir,
     ...(hooks ? { hooks } : {}),
     execs: Object.fromEntries([...c.execs].map(([id, e]) => [id, _exec(e)])),
-    tasks: Object.fromEntries([...c.tasks].map(([id, t]) => [id, _task(t)])),
+    tasks: Object.fromEntries([...c.tasks].map(([id, t]) => [id, { ..._task(t), ...(t.schedule === undefined ? {} : { schedule: t.schedule }) }])),
     ...(br ? { bootReport: { ...br, mua: br.mua.type === "custom" ? { type: "custom", impl: br.mua.impl.type } : br.mua } } : {}),
   };
 }

@@ -52,12 +52,11 @@ export function resolveMerged(merged: MergedConfig, options: ResolveOptions = {}
   const taskIds = [...merged.tasks.keys()];
   const tasks = new Map<string, ResolvedTask>();
   for (const [id, { value: t, source }] of merged.tasks) {
-    tasks.set(
-      id,
+    const task: ResolvedTask =
       t.type === "backup"
         ? resolveBackupTask(id, t, execs, resolveHooks(t.hooks ? [t.hooks] : [], `task ${id}`), source)
-        : resolveRoutineTask(id, t, execs, taskIds, source),
-    );
+        : resolveRoutineTask(id, t, execs, taskIds, source);
+    tasks.set(id, t.schedule === undefined ? task : { ...task, schedule: t.schedule });
   }
   checkRoutineCycles(tasks as ReadonlyMap<string, ResolvedTask & { steps?: never }>, (id) => merged.tasks.get(id)?.source);
 

@@ -90,6 +90,8 @@ export interface ResolvedBackupTask {
   readonly groups: readonly ResolvedGroup[];
   readonly objects: readonly ResolvedObject[];
   readonly hooks: ResolvedHooks;
+  /** systemd calendar expression, for `palhm schedule`. */
+  readonly schedule?: string;
 }
 
 export type ResolvedStep =
@@ -105,6 +107,8 @@ export interface ResolvedRoutineTask {
   readonly type: "routine";
   readonly id: string;
   readonly steps: readonly ResolvedStep[];
+  /** systemd calendar expression, for `palhm schedule`. */
+  readonly schedule?: string;
 }
 
 export type ResolvedTask = ResolvedBackupTask | ResolvedRoutineTask;

@@ -6,6 +6,7 @@
  */
 import * as v from "valibot";
 import { S3_STORAGE_CLASSES } from "../aws/storage-classes.ts";
+import { calendarShapeProblem } from "../schedule/calendar.ts";
 
 const fn = v.custom<(...args: any[]) => unknown>((x) => typeof x === "function", "a function");
 /** A string handed to the kernel (argv, environment, a path): a C string, which ends at the first NUL. */
@@ -56,6 +57,12 @@ const objectSchema = v.strictObject({
   restore: v.optional(pipelineSchema),
 });
 
+/** A systemd calendar expression; systemd-analyze judges it fully in `check` and `schedule install`. */
+export const scheduleSchema = v.pipe(
+  v.string(),
+  v.check((s) => calendarShapeProblem(s) === null, (i) => calendarShapeProblem(i.input as string) ?? ""),
+);
+
 const groupSchema = v.strictObject({ id: v.string(), depends: v.optional(v.array(v.string())) });
 
 const rotation = { nbCopyLimit: v.optional(decimal), rootSizeLimit: v.optional(decimal) };
@@ -105,6 +112,7 @@ const backupTaskSchema = v.strictObject({
   objectGroups: v.optional(v.array(groupSchema)),
   objects: v.array(objectSchema),
   hooks: v.optional(hooksSchema),
+  schedule: v.optional(scheduleSchema),
 });
 
 const sigmaskSchema = v.strictObject({
@@ -124,7 +132,7 @@ export const stepSchema = v.lazy((input) => {
   return execRefSchema;
 });
 
-const routineTaskSchema = v.strictObject({ type: v.literal("routine"), steps: v.array(stepSchema) });
+const routineTaskSchema = v.strictObject({ type: v.literal("routine"), steps: v.array(stepSchema), schedule: v.optional(scheduleSchema) });
 
 export const taskSchema = v.variant("type", [backupTaskSchema, routineTaskSchema]);
 

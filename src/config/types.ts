@@ -184,6 +184,14 @@ export interface BackupTask<X extends string = string, G extends string = string
   objects: readonly BackupObject<X, G>[];
   /** Hooks for this task only. */
   hooks?: Hooks;
+  /**
+   * When `palhm schedule install` runs this task: a systemd calendar expression (`OnCalendar=`, systemd.time(7)),
+   * checked by `systemd-analyze calendar` in `palhm check` and `palhm schedule install`. Without it the task runs only when asked.
+   * @example "daily"
+   * @example "*-*-* 03:30"
+   * @example "Mon..Fri 22:00"
+   */
+  schedule?: string;
 }
 
 /** A builtin step. */
@@ -215,6 +223,14 @@ export type RoutineStep<X extends string = string, T extends string = string> =
 export interface RoutineTask<X extends string = string, T extends string = string> {
   type: "routine";
   steps: readonly RoutineStep<X, T>[];
+  /**
+   * When `palhm schedule install` runs this task: a systemd calendar expression (`OnCalendar=`, systemd.time(7)),
+   * checked by `systemd-analyze calendar` in `palhm check` and `palhm schedule install`. Without it the task runs only when asked.
+   * @example "daily"
+   * @example "*-*-* 03:30"
+   * @example "Mon..Fri 22:00"
+   */
+  schedule?: string;
 }
 
 export type Task<X extends string = string, T extends string = string, G extends string = string> =

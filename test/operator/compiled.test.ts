@@ -8,34 +8,19 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { tempProject } from "../config/_fixture.ts";
 import { startS3rver, type RunningS3 } from "../s3/_s3rver.ts";
+import { compiledBinary } from "./_binary.ts";
 
-const REPO = resolve(import.meta.dir, "../..");
 const p = tempProject();
 const host = p.path("host");
 const bin = join(host, "palhm");
 let s3: RunningS3;
 
-/** The package.json "build" command, with its --outfile pointed elsewhere: the test builds what `bun run build` builds. */
-function buildArgv(outfile: string): string[] {
-  const script: string = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).scripts.build;
-  const argv = script.split(/\s+/);
-  const i = argv.indexOf("--outfile");
-  expect(argv.slice(0, 3)).toEqual(["bun", "build", "./src/cli.ts"]);
-  // Bytecode: the binary starts without parsing its bundle (--bytecode needs ESM, for top-level await).
-  expect(argv).toEqual(expect.arrayContaining(["--compile", "--bytecode", "--format=esm"]));
-  argv[i + 1] = outfile;
-  return argv;
-}
-
 beforeAll(async () => {
-  const build = Bun.spawn(buildArgv(p.path("build/palhm")), { cwd: REPO, stdout: "pipe", stderr: "pipe" });
-  const [status, err] = await Promise.all([build.exited, new Response(build.stderr).text()]);
-  if (status !== 0) throw new Error(`build failed: ${err}`);
   mkdirSync(host);
-  copyFileSync(p.path("build/palhm"), bin);
+  copyFileSync(await compiledBinary(), bin);
   chmodSync(bin, 0o755);
   s3 = await startS3rver("compiled");
   p.write({

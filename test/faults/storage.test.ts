@@ -1,7 +1,8 @@
 /**
  * A sink that fails mid-stream, through the real CLI: a full file system (a
  * 1 MiB tmpfs), a file-size limit (RLIMIT_FSIZE: EFBIG), S3 answering 500
- * then 200 (retried, the run succeeds) or 403 (the run fails). A failed run
+ * then 200 (retried, the run succeeds) or 403 (the run fails), S3 that stops
+ * answering (each request times out, is retried, then the run fails). A failed run
  * exits 1 naming the object and the cause, rolls its copy back, and leaves
  * the earlier copies byte for byte as they were.
  */
@@ -10,6 +11,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../s3/_loopback-s3.ts";
+import { MAX_ATTEMPTS } from "../../src/aws/clients.ts";
 import { copiesOf, faultProject, hashTree, q, runPalhm, s3Env, scratch } from "./_support.ts";
 
 const tmp = scratch("storage");
@@ -143,4 +145,33 @@ describe("an S3 store that fails", () => {
     expect(hashes(root)).toEqual(before);
     expect([...s3.uploads.values()].filter((u) => u.key.startsWith(root))).toEqual([]);
   });
+
+  test("an endpoint that stops answering: each request times out (idle timeout), is retried, then the run fails (exit 1) naming the object; the copy is rolled back", async () => {
+    const root = "storage/stalled";
+    const d = tmp.next();
+    expect((await runPalhm(faultProject(d, s3Task(root, 1000)), ["run", "backup"], { env: s3Env() })).code).toBe(0);
+    const before = hashes(root);
+    // The upload of dir/big is accepted and never answered, as by a server that was paused.
+    let stalled = 0;
+    const never = new Promise<Response>(() => {});
+    s3.fault = (r) => {
+      if (r.method !== "PUT" || !r.key.endsWith("/dir/big")) return undefined;
+      stalled++;
+      return never as unknown as Response;
+    };
+    let r;
+    try {
+      r = await runPalhm(faultProject(d, s3Task(root, 1000)), ["run", "backup"], { env: { ...s3Env(), PALHM_AWS_TIMEOUT: "1" } });
+    } finally {
+      s3.fault = null;
+    }
+    expect(r.code).toBe(1);
+    expect(stalled).toBe(MAX_ATTEMPTS);
+    expect(r.stderr).toContain("dir/big");
+    expect(r.stderr).toContain("timed out");
+    expect(r.stderr).not.toContain("internal error");
+    expect(r.stderr).not.toContain("    at ");
+    expect(hashes(root)).toEqual(before);
+    expect([...s3.uploads.values()].filter((u) => u.key.startsWith(root))).toEqual([]);
+  }, 60_000);
 });

@@ -59,18 +59,19 @@ async function _upload(kind: string, endpoint: string, bytes: number): Promise<v
   process.env.AWS_REGION = "us-east-1";
   const t0 = performance.now();
   if (kind === "palhm") {
-    const { openS3Backend } = await import("../src/backends/s3.ts");
+    const { openS3Store } = await import("../src/backends/s3/store.ts");
+    const { Copies } = await import("../src/copies/copies.ts");
     const { log } = await import("../src/log.ts");
     const { prefixOf } = await import("../src/backup/prefix.ts");
     const ctx = { taskId: "bench", log, signal: new AbortController().signal };
     const param = { type: "aws-s3", bucket: BUCKET, root: `palhm-${process.pid}`, profile: "default", endpoint, nbCopyLimit: null, rootSizeLimit: null } as const;
-    const backend = await openS3Backend(param, ctx);
-    const writer = await backend.createCopy(prefixOf(new Date()), ctx);
+    const backend = new Copies(await openS3Store(param, log), ctx);
+    const writer = await backend.createCopy(prefixOf(new Date()));
     const sink = await writer.openSink("zero.bin", {});
     const proc = _producer(bytes);
     for await (const chunk of proc.stdout) await sink.write(chunk);
     await sink.close();
-    await backend.close?.();
+    await backend.close();
   } else {
     const { S3Client } = await import("@aws-sdk/client-s3");
     const { Upload } = await import("@aws-sdk/lib-storage");

@@ -80,6 +80,23 @@ export class BackendError extends TaskError {
   override readonly code = "EBACKEND";
 }
 
+/**
+ * Old copies (rotation) or leftovers of dead runs could not be removed. The
+ * run made its new copy and kept it; it still exits 1 so the problem is seen.
+ */
+export class RemovalError extends TaskError {
+  override readonly code = "EREMOVE";
+  constructor(
+    message: string,
+    /** Each copy that could not be removed: its prefix, where it is, and why. */
+    readonly failures: readonly { readonly prefix: string; readonly location: string; readonly cause: string }[],
+    /** The new copy, complete and kept. */
+    readonly kept: { readonly prefix: string; readonly location: string },
+  ) {
+    super(message);
+  }
+}
+
 /** A copy or object does not match its manifest. */
 export class VerifyError extends TaskError {
   override readonly code = "EVERIFY";

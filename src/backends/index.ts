@@ -1,18 +1,5 @@
-/** Opening a task's backend from its resolved parameters. Heavy backends (S3) are imported only when used. */
-import type { ResolvedBackendParam } from "../config/resolved.ts";
-import type { Backend, BackendContext } from "./types.ts";
-
-export async function openBackend(param: ResolvedBackendParam, ctx: BackendContext): Promise<Backend> {
-  switch (param.type) {
-    case "null":
-      return (await import("./null.ts")).createBackend(param, ctx);
-    case "localfs":
-      return (await import("./localfs.ts")).createBackend(param, ctx);
-    case "aws-s3": {
-      const { createBackend } = await import("./s3.ts");
-      return createBackend(param, ctx);
-    }
-    case "custom":
-      return param.impl;
-  }
-}
+/** Storage backends: the Store interface, one descriptor per type, and the registry that opens them. */
+export * from "./store.ts";
+export type { BackendContext, BackendDescriptor, ParamSite, RotationLimits } from "./descriptor.ts";
+export { backendDescriptors, descriptorOf, openStore, registerBackend } from "./registry.ts";
+export type { BackendParam, ResolvedBackendParam } from "./params.ts";

@@ -88,9 +88,16 @@ export interface Store {
   remove(keys: readonly string[]): Promise<void>;
   /**
    * Clears what the store holds under `dir` besides keys (unfinished multipart
-   * uploads, empty folders) once its keys are removed. Optional.
+   * uploads, empty folders, `dir` itself when it is left empty) once its keys
+   * are removed. Optional.
    */
   prune?(dir: string): Promise<void>;
+  /**
+   * Called once a copy is complete and rotation has run, with the keys of the
+   * objects this run stored in it (not the manifest): e.g. S3 moves them to
+   * the rotation storage class. Optional.
+   */
+  finalize?(keys: readonly string[]): Promise<void>;
   /** Releases clients and sockets. Optional. */
   close?(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { ResolvedBackendParam, ResolvedBackupTask, ResolvedConfig } from ".
 import type { Limit } from "./decimal.ts";
 import { execLine } from "../exec/argv.ts";
 import { groupLevels } from "./dag.ts";
+import { descriptorOf } from "../backends/registry.ts";
 
 const PREFIX = "<PREFIX>";
 
@@ -12,25 +13,18 @@ function _limit(l: Limit, what: string, unit: string): string | null {
 
 /** Where an object of a copy would be written. */
 export function destinationOf(param: ResolvedBackendParam, path: string): string {
-  switch (param.type) {
-    case "null":
-      return "(discarded)";
-    case "localfs":
-      return `${param.root.replace(/\/+$/, "")}/${PREFIX}/${path}`;
-    case "aws-s3":
-      return `s3://${param.bucket}/${param.root ? `${param.root}/` : ""}${PREFIX}/${path}`;
-    case "custom":
-      return `${param.impl.describe()} ${PREFIX}/${path}`;
-  }
+  const d = descriptorOf(param);
+  if (d.rotation(param) === null) return "(discarded)";
+  return `${d.describe(param).replace(/\/+$/, "")}/${PREFIX}/${path}`;
 }
 
 function _backendLine(param: ResolvedBackendParam): string {
-  if (param.type === "null") return "null backend: output is read to the end and discarded, nothing rotated";
-  const where = param.type === "localfs" ? param.root : param.type === "aws-s3" ? `s3://${param.bucket}/${param.root}` : param.impl.describe();
-  const limits = [_limit(param.nbCopyLimit, "keep at most", "copies"), _limit(param.rootSizeLimit, "root size limit", "bytes")].filter(Boolean);
-  const modes = param.type === "localfs" ? `, dmode ${param.dmode.toString(8)}, fmode ${param.fmode.toString(8)}` : "";
-  const classes = param.type === "aws-s3" ? [param.sinkStorageClass && `upload as ${param.sinkStorageClass}`, param.rotStorageClass && `keep as ${param.rotStorageClass}`].filter(Boolean) : [];
-  return `${param.type} backend: ${where}${modes}; ${[...limits, ...classes].join(", ") || "no rotation limit"}`;
+  const d = descriptorOf(param);
+  const limits = d.rotation(param);
+  if (limits === null) return `${param.type} backend: output is read to the end and discarded, nothing rotated`;
+  const rotation = [_limit(limits.nbCopyLimit, "keep at most", "copies"), _limit(limits.rootSizeLimit, "root size limit", "bytes")].filter(Boolean);
+  const details = d.details?.(param) ?? [];
+  return `${param.type} backend: ${d.describe(param)}${details.map((x) => `, ${x}`).join("")}; ${rotation.join(", ") || "no rotation limit"}`;
 }
 
 export function describeBackupPlan(task: ResolvedBackupTask, config: ResolvedConfig): string {

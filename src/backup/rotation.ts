@@ -7,7 +7,7 @@
  *   4. PALHM's nbCopyLimit, then rootSizeLimit, over what is left: oldest first, the
  *      new copy never. These may remove copies a keep rule wanted (reported as overridden).
  */
-import type { CopyState } from "../backends/types.ts";
+import type { CopyState } from "../copies/names.ts";
 import type { Limit } from "./decimal.ts";
 import { applyKeepPolicy, type KeepPolicy } from "./retention.ts";
 

@@ -7,20 +7,22 @@
 import { hostname } from "node:os";
 import type { ResolvedBackupTask, ResolvedObject } from "../config/resolved.ts";
 import type { BackupResult, RunContext } from "../run/context.ts";
-import type { Backend, BackendContext, CopyWriter } from "../backends/types.ts";
-import { PrefixTakenError } from "../backends/types.ts";
-import { openBackend } from "../backends/index.ts";
+import type { BackendContext } from "../backends/descriptor.ts";
+import { descriptorOf } from "../backends/registry.ts";
+import { openCopies } from "../copies/open.ts";
+import type { Copies, RemovalFailure } from "../copies/copies.ts";
+import { PrefixTakenError } from "../copies/names.ts";
+import type { CopyWriter } from "../copies/writer.ts";
 import { HookRunner, type HookFacts } from "../hooks/runner.ts";
 import { runOperation } from "../hooks/operation.ts";
 import { runPipeline } from "../exec/pipeline.ts";
-import { BackendError, isPalhmError } from "../errors.ts";
+import { BackendError, RemovalError, isPalhmError } from "../errors.ts";
 import { progressFor, type Progress } from "../ui/progress.ts";
 import { VERSION } from "../version.ts";
 import { Schedule, runScheduled } from "./dag.ts";
 import type { Manifest, ManifestObject } from "./manifest.ts";
 import { prefixOf } from "./prefix.ts";
 import { objectHasher } from "./hash.ts";
-import { chooseRemovals } from "./rotation.ts";
 
 export { describeBackupPlan } from "./plan.ts";
 
@@ -32,17 +34,19 @@ const PREFIX_ATTEMPTS = 5;
 export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Promise<BackupResult> {
   const t0 = performance.now();
   const bctx: BackendContext = { taskId: task.id, log: ctx.log, signal: ctx.signal };
-  const backend = await openBackend(task.backend, bctx);
+  const copies = await openCopies(task.backend, bctx);
   const runner = new HookRunner({
     op: "backup", taskId: task.id, global: ctx.config.hooks, task: task.hooks,
     hooksDir: ctx.config.hooksDir, log: ctx.log, verbosity: ctx.verbosity, signal: ctx.signal,
   });
   const facts: HookFacts = {};
+  const failures: RemovalFailure[] = [];
+  let result: BackupResult;
   try {
-    return await runOperation(runner, facts, async (inspect) => {
-      const removed = await _removeLeftovers(backend, ctx);
+    result = await runOperation(runner, facts, async (inspect) => {
+      const removed = await _removeLeftovers(task, copies, ctx, failures);
       const start = new Date();
-      const writer = await _createCopy(backend, bctx, ctx);
+      const writer = await _createCopy(copies, ctx);
       facts.prefix = writer.prefix;
       facts.location = writer.location;
       if (ctx.report) Object.assign(ctx.report, { prefix: writer.prefix, location: writer.location });
@@ -53,40 +57,58 @@ export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Prom
         await writer.commit(_manifest(task, writer.prefix, start, objects));
         if (ctx.report) ctx.report.committed = true;
       } catch (e) {
-        await writer.rollback().catch((re) => ctx.log.error(`task ${task.id}: rolling back ${writer.location} failed: ${(re as Error).message}`));
+        await writer.rollback().catch((re: Error) => ctx.log.error(`task ${task.id}: rolling back ${writer.location} failed: ${re.message}`));
         throw e;
       }
       ctx.log.info(`task ${task.id}: copy ${writer.location} complete (${objects.length} object(s))`);
-      removed.push(...(await _rotate(task, backend, writer.prefix, ctx)));
-      await writer.finalize?.();
-      return { task: task.id, prefix: writer.prefix, location: writer.location, objects, removed, durationMs: performance.now() - t0 };
+      removed.push(...(await _rotate(task, copies, writer.prefix, ctx, failures)));
+      await writer.finalize();
+      return {
+        task: task.id, prefix: writer.prefix, location: writer.location, objects, removed,
+        discarded: copies.capabilities.discards === true, durationMs: performance.now() - t0,
+      };
     });
   } finally {
-    await backend.close?.();
+    await copies.close();
   }
+  if (failures.length) throw _removalError(task, result, failures);
+  return result;
 }
 
-/** Incomplete copies: no live run of this task writes to this root (the run lock sees to it), so they are leftovers of dead runs. */
-async function _removeLeftovers(backend: Backend, ctx: RunContext): Promise<string[]> {
-  const removed: string[] = [];
-  for (const c of await backend.listCopies()) {
-    if (c.state !== "incomplete") continue;
-    ctx.log.warn(`removing ${c.prefix} under ${backend.describe()}: an incomplete copy left by a run that died`);
-    await backend.removeCopy(c.prefix);
-    removed.push(c.prefix);
-  }
-  return removed;
+/** The new copy is kept; the run is not clean: every copy that could not be removed, where, and why. */
+function _removalError(task: ResolvedBackupTask, result: BackupResult, failures: readonly RemovalFailure[]): RemovalError {
+  const lines = failures.map((f) => `${f.location}: ${f.error.message}`);
+  return new RemovalError(
+    `task ${task.id}: the new copy ${result.prefix} is complete and kept, but ${failures.length} old cop${failures.length === 1 ? "y" : "ies"} could not be removed:\n  ${lines.join("\n  ")}`,
+    failures.map((f) => ({ prefix: f.prefix, location: f.location, cause: f.error.message })),
+    { prefix: result.prefix, location: result.location },
+  );
 }
 
-async function _createCopy(backend: Backend, bctx: BackendContext, ctx: RunContext): Promise<CopyWriter> {
+/** Incomplete copies of this task whose run died: no live run of this task writes to this root (the run lock sees to it). */
+async function _removeLeftovers(task: ResolvedBackupTask, copies: Copies, ctx: RunContext, failures: RemovalFailure[]): Promise<string[]> {
+  let cleanup;
+  try {
+    cleanup = await copies.cleanLeftovers();
+  } catch (e) {
+    // Not even listed: the copy about to be made will say whether the store works at all.
+    ctx.log.warn(`task ${task.id}: could not look for leftovers of dead runs under ${copies.describe()}: ${(e as Error).message}`);
+    return [];
+  }
+  for (const f of cleanup.failures) ctx.log.error(`task ${task.id}: could not remove ${f.location}, left by a run that died: ${f.error.message}`);
+  failures.push(...cleanup.failures);
+  return cleanup.removed;
+}
+
+async function _createCopy(copies: Copies, ctx: RunContext): Promise<CopyWriter> {
   for (let attempt = 1; ; attempt++) {
     const prefix = prefixOf(new Date());
     try {
-      return await backend.createCopy(prefix, bctx);
+      return await copies.createCopy(prefix);
     } catch (e) {
       if (!(e instanceof PrefixTakenError)) throw e;
-      if (attempt >= PREFIX_ATTEMPTS) throw new BackendError(`copy ${prefix} under ${backend.describe()} already exists, and so did the next ${attempt - 1} (is the clock right?)`);
-      ctx.log.info(`copy ${prefix} already exists under ${backend.describe()}: waiting for the next second`);
+      if (attempt >= PREFIX_ATTEMPTS) throw new BackendError(`copy ${prefix} under ${copies.describe()} already exists, and so did the next ${attempt - 1} (is the clock right?)`);
+      ctx.log.info(`copy ${prefix} already exists under ${copies.describe()}: waiting for the next second`);
       await _nextSecond(ctx.signal);
     }
   }
@@ -131,7 +153,7 @@ async function _buildObject(
   const t0 = performance.now();
   const label = `task ${task.id}, object "${o.path}"`;
   progress.objectStarted(o.path);
-  const sink = await writer.openSink(o.path, { allocSize: o.allocSize });
+  const sink = await writer.openSink(o.path, o.allocSize === undefined ? {} : { sizeHint: o.allocSize });
   const hasher = objectHasher();
   let size = 0;
   try {
@@ -164,6 +186,7 @@ async function _guard(label: string, writer: CopyWriter, fn: () => void | Promis
   try {
     await fn();
   } catch (e) {
+    if (e instanceof BackendError && !e.message.startsWith(label)) throw new BackendError(`${label}: ${e.message}`, { cause: e });
     if (isPalhmError(e)) throw e;
     throw new BackendError(`${label}: storing into ${writer.location} failed: ${(e as Error)?.message ?? e}`, { cause: e });
   }
@@ -174,25 +197,27 @@ function _manifest(task: ResolvedBackupTask, prefix: string, start: Date, object
   return { format: 1, task: task.id, host: hostname(), prefix, start: start.toISOString(), end: new Date().toISOString(), version: VERSION, objects: entries };
 }
 
-async function _rotate(task: ResolvedBackupTask, backend: Backend, prefix: string, ctx: RunContext): Promise<string[]> {
-  const p = task.backend;
-  if (p.type === "null") return [];
-  const choice = chooseRemovals(await backend.listCopies(), prefix, { nbCopyLimit: p.nbCopyLimit, rootSizeLimit: p.rootSizeLimit });
+async function _rotate(task: ResolvedBackupTask, copies: Copies, prefix: string, ctx: RunContext, failures: RemovalFailure[]): Promise<string[]> {
+  const limits = descriptorOf(task.backend).rotation(task.backend);
+  if (limits === null || copies.capabilities.discards) return [];
+  let rotation;
+  try {
+    rotation = await copies.rotate(prefix, limits);
+  } catch (e) {
+    failures.push({ prefix, location: copies.describe(), error: new Error(`rotation could not list the copies: ${(e as Error).message}`) });
+    return [];
+  }
+  const { choice } = rotation;
   if (choice.newExceedsSize) {
-    ctx.log.warn(`task ${task.id}: the new copy ${prefix} alone is larger than rootSizeLimit (${p.rootSizeLimit} bytes)`);
+    ctx.log.warn(`task ${task.id}: the new copy ${prefix} alone is larger than rootSizeLimit (${limits.rootSizeLimit} bytes)`);
   }
   if (choice.warnAllRemoved) {
-    ctx.log.warn(`task ${task.id}: !!! rootSizeLimit (${p.rootSizeLimit} bytes) removes EVERY older copy under ${backend.describe()}: only ${prefix} is left. Raise the limit or make the copies smaller.`);
+    ctx.log.warn(`task ${task.id}: !!! rootSizeLimit (${limits.rootSizeLimit} bytes) removes EVERY older copy under ${copies.describe()}: only ${prefix} is left. Raise the limit or make the copies smaller.`);
   }
-  const removed: string[] = [];
-  for (const old of choice.remove) {
-    try {
-      await backend.removeCopy(old);
-    } catch (e) {
-      throw new BackendError(`task ${task.id}: rotation could not remove copy ${old} under ${backend.describe()} (the new copy ${prefix} is complete): ${(e as Error).message}`, { cause: e });
-    }
-    ctx.log.info(`task ${task.id}: rotation removed copy ${old}`);
-    removed.push(old);
+  for (const old of rotation.removed) ctx.log.info(`task ${task.id}: rotation removed copy ${old}`);
+  for (const f of rotation.failures) {
+    ctx.log.error(`task ${task.id}: rotation could not remove copy ${f.prefix} under ${copies.describe()} (the new copy ${prefix} is complete): ${f.error.message}`);
+    failures.push({ ...f, error: new Error(`rotation could not remove copy ${f.prefix}: ${f.error.message}`) });
   }
-  return removed;
+  return rotation.removed;
 }

@@ -3,7 +3,7 @@ import { withJsonFailure } from "../ui/report.ts";
 import { loadResolvedConfig } from "./_context.ts";
 
 export default defineCommand({
-  meta: { name: "list", description: "List a backup task's copies, oldest first: prefix, state (complete, incomplete, legacy), objects, size" },
+  meta: { name: "list", description: "List a backup task's copies, oldest first: prefix, state (complete, incomplete, legacy, damaged), objects, size" },
   args: {
     task: { type: "positional", required: true, description: "Backup task id" },
     json: { type: "boolean", description: "Print one JSON document" },
@@ -15,13 +15,13 @@ export default defineCommand({
       const { listCopies, formatListing, listingJson } = await import("../restore/list.ts");
       const session = await openTaskSession(config, args.task);
       try {
-        const copies = await listCopies(session.backend);
+        const copies = await listCopies(session.copies);
         if (args.json) {
-          process.stdout.write(JSON.stringify({ ok: true, ...(listingJson(session.task.id, session.backend.describe(), copies) as object) }, null, 2) + "\n");
+          process.stdout.write(JSON.stringify({ ok: true, ...(listingJson(session.task.id, session.copies.describe(), copies) as object) }, null, 2) + "\n");
         } else if (copies.length) {
           process.stdout.write(formatListing(copies) + "\n");
         } else {
-          session.ctx.log.info(`task ${session.task.id} has no copies in ${session.backend.describe()}`);
+          session.ctx.log.info(`task ${session.task.id} has no copies in ${session.copies.describe()}`);
         }
         return 0;
       } catch (e) {

@@ -1,13 +1,9 @@
 import { defineCommand } from "citty";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import { loadResolvedConfig, globals } from "./_context.ts";
+import { backendDescriptors } from "../backends/registry.ts";
 
 const BUILT_IN = {
-  backends: {
-    null: "discards the output (dry runs, checks where only exit codes matter)",
-    localfs: "copies in a local directory (also NFS and Samba mounts)",
-    "aws-s3": "copies in an S3 bucket or an S3-compatible store (streamed multipart uploads)",
-  },
   muas: {
     stdout: "prints the boot report (for testing)",
     mailx: "sends it with the mailx program",
@@ -18,11 +14,16 @@ const BUILT_IN = {
   },
 };
 
+/** Every registered backend type but the one that stands for the config's own (shown by name below). */
+function _builtInBackends(): Record<string, string> {
+  return Object.fromEntries(backendDescriptors().map((d) => [d.type, d.summary]));
+}
+
 /** Custom backends and MUAs the config defines inline. */
 function _custom(config: ResolvedConfig) {
   const backends: Record<string, string> = {};
   for (const t of config.tasks.values()) {
-    if (t.type === "backup" && t.backend.type === "custom") backends[t.backend.impl.type] = `custom, used by task "${t.id}"`;
+    if (t.type === "backup" && "name" in t.backend && "impl" in t.backend) backends[t.backend.name] = `custom, used by task "${t.id}"`;
   }
   const muas: Record<string, string> = {};
   if (config.bootReport?.mua.type === "custom") muas[config.bootReport.mua.impl.type] = "custom, the boot report's MUA";
@@ -50,7 +51,7 @@ export default defineCommand({
     const config = await _configIfAny();
     const custom = config ? _custom(config) : { backends: {}, muas: {} };
     const mods = {
-      backends: { ...BUILT_IN.backends, ...custom.backends },
+      backends: { ..._builtInBackends(), ...custom.backends },
       muas: { ...BUILT_IN.muas, ...custom.muas },
       builtins: BUILT_IN.builtins,
     };

@@ -47,7 +47,7 @@ export default defineCommand({
       const { runRestore } = await import("../restore/restore.ts");
       const session = await openTaskSession(config, args.task, { lock: true });
       try {
-        const result = await runRestore({ ...session.ctx, json: args.json }, session.task, session.backend, {
+        const result = await runRestore({ ...session.ctx, json: args.json }, session.task, session.copies, {
           copy: args.copy,
           objects,
           to: args.to === undefined ? undefined : resolve(args.to),

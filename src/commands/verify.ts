@@ -21,17 +21,19 @@ export default defineCommand({
       const { verifyTask, formatVerdict, describeProblems } = await import("../restore/verify.ts");
       const session = await openTaskSession(config, args.task);
       try {
-        const verdicts = await verifyTask(session.task.id, session.backend, { copy: args.copy, all: args.all, signal: session.ctx.signal });
-        // A copy named with --copy that cannot be verified (legacy) is a failure; with --all it is only reported.
-        const failed = verdicts.filter((v) => (v.verified ? !v.ok : !args.all));
+        const verdicts = await verifyTask(session.task.id, session.copies, { copy: args.copy, all: args.all, signal: session.ctx.signal });
+        // A copy named with --copy that cannot be verified (legacy) is a failure; with --all it is only reported. A damaged one always fails.
+        const failed = verdicts.filter((v) => v.state === "damaged" || (v.verified ? !v.ok : !args.all));
         if (args.json) {
           process.stdout.write(JSON.stringify({ task: session.task.id, ok: failed.length === 0, copies: verdicts }, null, 2) + "\n");
           return failed.length ? 1 : 0;
         }
         for (const v of verdicts) process.stdout.write(formatVerdict(v) + "\n");
-        if (!verdicts.length) session.ctx.log.info(`task ${session.task.id} has no copies in ${session.backend.describe()}`);
+        if (!verdicts.length) session.ctx.log.info(`task ${session.task.id} has no copies in ${session.copies.describe()}`);
         if (failed.length) {
-          const problems = failed.flatMap((v) => (v.verified ? describeProblems(v) : [`${v.prefix}: a ${v.state} copy has no manifest to verify against`]));
+          const problems = failed.flatMap((v) =>
+            v.verified ? describeProblems(v) : v.state === "damaged" ? [`${v.prefix}: damaged: ${v.problem}`] : [`${v.prefix}: a ${v.state} copy has no manifest to verify against`],
+          );
           throw new VerifyError(`verification failed: ${problems.join("; ")}`);
         }
         return 0;

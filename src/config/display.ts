@@ -4,6 +4,7 @@
  * their text; and secrets are masked, since the output lands in terminals,
  * tickets and mails.
  */
+import { descriptorOf } from "../backends/registry.ts";
 import type { ResolvedConfig, ResolvedExec, ResolvedHooks, ResolvedTask } from "./resolved.ts";
 
 import { maskArgv, maskEnv } from "../secrets.ts";
@@ -50,11 +51,9 @@ function _task(t: ResolvedTask): Record<string, unknown> {
     };
   }
   const b = t.backend;
-  const backend: Record<string, unknown> =
-    b.type === "custom" ? { type: "custom", impl: b.impl.type } : { ...b };
+  const backend: Record<string, unknown> = { ...b, ...descriptorOf(b).display?.(b) };
   if ("nbCopyLimit" in b) backend.nbCopyLimit = _limit(b.nbCopyLimit);
   if ("rootSizeLimit" in b) backend.rootSizeLimit = _limit(b.rootSizeLimit);
-  if (b.type === "localfs") Object.assign(backend, { dmode: b.dmode.toString(8), fmode: b.fmode.toString(8) });
   const hooks = _hooks(t.hooks);
   return {
     type: "backup",

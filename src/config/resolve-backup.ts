@@ -1,30 +1,18 @@
 /** Backup tasks: object paths, the object group DAG, and backend parameters with defaults. */
 import { ConfigError } from "../errors.ts";
-import { MANIFEST_NAME, MARK_NAME } from "../backends/types.ts";
+import { objectPathProblem } from "../copies/names.ts";
+import { descriptorOf } from "../backends/registry.ts";
+import type { ParamSite } from "../backends/descriptor.ts";
 import { parseLimit } from "../backup/decimal.ts";
 import type { ResolvedBackendParam, ResolvedBackupTask, ResolvedExec, ResolvedGroup, ResolvedHooks, ResolvedObject } from "./resolved.ts";
 import type { CheckedTask } from "./schema.ts";
 import { formatPath, type Path } from "./issues.ts";
 import { resolvePipeline } from "./resolve-exec.ts";
-import type { Backend } from "../backends/types.ts";
-import { S3_LIMITS } from "../backends/s3-plan.ts";
 
 type CheckedBackup = Extract<CheckedTask, { type: "backup" }>;
 type CheckedBackend = CheckedBackup["backend"];
 
-/** Why an object path would leave the copy or clash with palhm's own names; undefined when it is fine. */
-export function objectPathProblem(path: string): string | undefined {
-  if (path === "") return "an object path cannot be empty";
-  if (path.startsWith("/")) return "an object path must be relative to the copy (no leading /)";
-  const segments = path.split("/");
-  if (segments.some((s) => s === "")) return "an object path cannot have empty segments (// or a trailing /)";
-  if (segments.some((s) => s === "." || s === "..")) return 'an object path cannot have "." or ".." segments';
-  if (segments[0]!.startsWith(".palhm-")) {
-    return `names starting with ".palhm-" are reserved (${MARK_NAME}, ${MANIFEST_NAME})`;
-  }
-  if (path.includes("\0")) return "an object path cannot contain NUL";
-  return undefined;
-}
+export { objectPathProblem };
 
 function _limit(v: number | string | undefined, path: Path, source?: string) {
   try {
@@ -34,45 +22,13 @@ function _limit(v: number | string | undefined, path: Path, source?: string) {
   }
 }
 
-function _mode(v: string | undefined, fallback: string, path: Path, source?: string): number {
-  const text = v ?? fallback;
-  if (!/^[0-7]{1,4}$/.test(text)) throw new ConfigError(`"${text}" is not an octal mode (e.g. "750")`, formatPath(path), source);
-  return parseInt(text, 8);
-}
-
 export function resolveBackend(b: CheckedBackend, path: Path, source?: string): ResolvedBackendParam {
-  const limits = () => ({
-    nbCopyLimit: _limit(b.type === "null" ? undefined : b.nbCopyLimit, [...path, "nbCopyLimit"], source),
-    rootSizeLimit: _limit(b.type === "null" ? undefined : b.rootSizeLimit, [...path, "rootSizeLimit"], source),
-  });
-  switch (b.type) {
-    case "null":
-      return { type: "null" };
-    case "localfs":
-      if (b.root === "") throw new ConfigError("root cannot be empty", formatPath([...path, "root"]), source);
-      return {
-        type: "localfs",
-        root: b.root,
-        dmode: _mode(b.dmode, "750", [...path, "dmode"], source),
-        fmode: _mode(b.fmode, "640", [...path, "fmode"], source),
-        ...limits(),
-      };
-    case "aws-s3":
-      if (b.bucket === "") throw new ConfigError("bucket cannot be empty", formatPath([...path, "bucket"]), source);
-      return {
-        type: "aws-s3",
-        bucket: b.bucket,
-        root: b.root.replace(/^\/+|\/+$/g, ""),
-        profile: b.profile ?? "default",
-        ...(b.region === undefined ? {} : { region: b.region }),
-        ...(b.endpoint === undefined ? {} : { endpoint: b.endpoint }),
-        ...(b.sinkStorageClass === undefined ? {} : { sinkStorageClass: b.sinkStorageClass }),
-        ...(b.rotStorageClass === undefined ? {} : { rotStorageClass: b.rotStorageClass }),
-        ...limits(),
-      };
-    case "custom":
-      return { type: "custom", impl: b.impl as Backend, ...limits() };
-  }
+  const at: ParamSite = {
+    fail(field, message) {
+      throw new ConfigError(message, formatPath(field === undefined ? path : [...path, field]), source);
+    },
+  };
+  return descriptorOf(b).resolve(b, at);
 }
 
 /** Finds a dependency cycle among groups; returns it as `a -> b -> a`, or undefined. */
@@ -145,8 +101,9 @@ export function resolveBackupTask(
       throw new ConfigError(`unknown group "${group}" (known: ${known})`, formatPath([...at, "group"]), source);
     }
     const allocSize = o.allocSize === undefined ? undefined : _allocSize(o.allocSize, [...at, "allocSize"], source);
-    if (allocSize !== undefined && task.backend.type === "aws-s3" && allocSize > BigInt(S3_LIMITS.maxObject)) {
-      throw new ConfigError(`${allocSize} bytes is more than an S3 object can hold (5 TiB)`, formatPath([...at, "allocSize"]), source);
+    const max = descriptorOf(task.backend).maxObjectSize;
+    if (allocSize !== undefined && max !== undefined && allocSize > max.bytes) {
+      throw new ConfigError(`${allocSize} bytes is more than ${max.what}`, formatPath([...at, "allocSize"]), source);
     }
     return {
       path: o.path,

@@ -5,7 +5,6 @@
  */
 import type { EcRange } from "../exec/ec.ts";
 import type { Limit } from "../backup/decimal.ts";
-import type { Backend } from "../backends/types.ts";
 import type { Mua } from "../boot-report/types.ts";
 import type { HookFn, StepFn } from "./types.ts";
 
@@ -34,36 +33,8 @@ export interface ResolvedGroup {
   readonly depends: readonly string[];
 }
 
-export type ResolvedBackendParam =
-  | { readonly type: "null" }
-  | {
-      readonly type: "localfs";
-      readonly root: string;
-      /** Numeric modes, parsed from octal strings. */
-      readonly dmode: number;
-      readonly fmode: number;
-      readonly nbCopyLimit: Limit;
-      readonly rootSizeLimit: Limit;
-    }
-  | {
-      readonly type: "aws-s3";
-      readonly bucket: string;
-      /** Without leading/trailing slashes; may be "". */
-      readonly root: string;
-      readonly profile: string;
-      readonly region?: string;
-      readonly endpoint?: string;
-      readonly sinkStorageClass?: string;
-      readonly rotStorageClass?: string;
-      readonly nbCopyLimit: Limit;
-      readonly rootSizeLimit: Limit;
-    }
-  | {
-      readonly type: "custom";
-      readonly impl: Backend;
-      readonly nbCopyLimit: Limit;
-      readonly rootSizeLimit: Limit;
-    };
+export type { ResolvedBackendParam } from "../backends/params.ts";
+import type { ResolvedBackendParam } from "../backends/params.ts";
 
 /** One hook function, named for messages. */
 export interface ResolvedHookFn {

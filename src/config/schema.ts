@@ -5,19 +5,14 @@
  * everywhere, so a misspelt key is caught in plain JS and JSON configs too.
  */
 import * as v from "valibot";
-import { S3_STORAGE_CLASSES } from "../aws/storage-classes.ts";
 import { calendarShapeProblem } from "../schedule/calendar.ts";
+import { backendSchemas } from "../backends/params.ts";
 
 const fn = v.custom<(...args: any[]) => unknown>((x) => typeof x === "function", "a function");
 /** A string handed to the kernel (argv, environment, a path): a C string, which ends at the first NUL. */
 const osString = v.pipe(v.string(), v.check((s) => !s.includes("\0"), "cannot contain NUL (\\0)"));
 const env = v.record(osString, osString);
 const argv = v.array(osString);
-const httpUrl = v.pipe(
-  v.string(),
-  v.check((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), (i) => `expected an http:// or https:// URL, got ${JSON.stringify(i.input)}`),
-);
-const storageClass = v.picklist(S3_STORAGE_CLASSES);
 const decimal = v.union([v.number(), v.string()]);
 const finiteNonNegative = v.pipe(
   v.number(),
@@ -65,30 +60,7 @@ export const scheduleSchema = v.pipe(
 
 const groupSchema = v.strictObject({ id: v.string(), depends: v.optional(v.array(v.string())) });
 
-const rotation = { nbCopyLimit: v.optional(decimal), rootSizeLimit: v.optional(decimal) };
-
-export const backendSchema = v.variant("type", [
-  v.strictObject({ type: v.literal("null") }),
-  v.strictObject({
-    type: v.literal("localfs"),
-    root: osString,
-    dmode: v.optional(v.string()),
-    fmode: v.optional(v.string()),
-    ...rotation,
-  }),
-  v.strictObject({
-    type: v.literal("aws-s3"),
-    bucket: v.string(),
-    root: v.string(),
-    profile: v.optional(v.string()),
-    region: v.optional(v.string()),
-    endpoint: v.optional(httpUrl),
-    sinkStorageClass: v.optional(storageClass),
-    rotStorageClass: v.optional(storageClass),
-    ...rotation,
-  }),
-  v.strictObject({ type: v.literal("custom"), impl: v.custom<object>(isObject, "a backend object"), ...rotation }),
-]);
+export const backendSchema = v.variant("type", [...backendSchemas]);
 
 const hookSpecSchema = v.strictObject({
   name: v.optional(v.string()),

@@ -7,8 +7,6 @@
  * a pipeline naming an unknown exec, or a group depending on an unknown
  * group, is a type error. The same checks run again at load time (valibot).
  */
-import type { S3StorageClass } from "../aws/storage-classes.ts";
-import type { Backend } from "../backends/types.ts";
 import type { Mua } from "../boot-report/types.ts";
 import type { HookContext } from "../hooks/types.ts";
 import type { StepContext } from "../routine/types.ts";
@@ -87,57 +85,8 @@ export interface BackupObject<X extends string = string, G extends string = stri
   restore?: readonly [ExecRef<X>, ...ExecRef<X>[]];
 }
 
-/** Rotation limits, shared by every storing backend. */
-export interface RotationParam {
-  /** Number of copies to keep. @default "inf" */
-  nbCopyLimit?: Decimal;
-  /** Total bytes allowed under the backend root. @default "inf" */
-  rootSizeLimit?: Decimal;
-}
-
-/** Discards the output (reads it to the end). For dry runs and checks where only exit codes matter. */
-export interface NullBackendParam {
-  type: "null";
-}
-
-/** Copies in a local directory (also NFS and Samba mounts). */
-export interface LocalfsBackendParam extends RotationParam {
-  type: "localfs";
-  /** The backend root: copies are `ROOT/PREFIX/PATH`. Required. */
-  root: string;
-  /** Mode of new directories, octal. @default "750" */
-  dmode?: string;
-  /** Mode of new files, octal. @default "640" */
-  fmode?: string;
-}
-
-/** Copies in an AWS S3 bucket or an S3-compatible store (MinIO, Ceph RGW). */
-export interface S3BackendParam extends RotationParam {
-  type: "aws-s3";
-  /** Bucket name. Required. */
-  bucket: string;
-  /** Key prefix: objects go to `s3://BUCKET/ROOT/PREFIX/PATH`. Required. */
-  root: string;
-  /** AWS profile. @default "default" */
-  profile?: string;
-  /** AWS region (else the profile's, or the SDK's chain). */
-  region?: string;
-  /** Endpoint of an S3-compatible store; path-style addressing is used with it. */
-  endpoint?: string;
-  /** Storage class for uploads. @default "STANDARD" */
-  sinkStorageClass?: S3StorageClass;
-  /** Storage class objects are moved to once their copy completes, e.g. "GLACIER". */
-  rotStorageClass?: S3StorageClass;
-}
-
-/** A backend written by the user, inline in the config. */
-export interface CustomBackendParam extends RotationParam {
-  type: "custom";
-  /** The implementation. */
-  impl: Backend;
-}
-
-export type BackendParam = NullBackendParam | LocalfsBackendParam | S3BackendParam | CustomBackendParam;
+export type { BackendParam, CustomBackendParam, LocalfsBackendParam, NullBackendParam, RotationParam, S3BackendParam } from "../backends/params.ts";
+import type { BackendParam } from "../backends/params.ts";
 
 /** Hook function: runs at one state of an operation. Throwing fails it. */
 export type HookFn = (ctx: HookContext) => unknown | Promise<unknown>;

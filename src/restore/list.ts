@@ -1,5 +1,6 @@
 /** The copies of a task as `palhm list` shows them: prefix, state, objects, size. */
-import type { Backend, CopyState } from "../backends/types.ts";
+import type { Copies } from "../copies/copies.ts";
+import type { CopyState } from "../copies/names.ts";
 import { formatBytes } from "../ui/format.ts";
 
 export interface CopyListing {
@@ -12,15 +13,15 @@ export interface CopyListing {
   readonly size: bigint;
 }
 
-/** Oldest first, as the backend lists them. */
-export async function listCopies(backend: Backend): Promise<CopyListing[]> {
-  const out: CopyListing[] = [];
-  for (const info of await backend.listCopies()) {
-    const copy = await backend.openCopy(info.prefix);
-    const objects = await copy.objects();
-    out.push({ prefix: info.prefix, state: info.state, location: copy.location, objects: objects.length, size: info.size });
-  }
-  return out;
+/** The task's copies (and legacy ones), oldest first; copies of other tasks sharing the root are left out. */
+export async function listCopies(copies: Copies): Promise<CopyListing[]> {
+  return (await copies.listOwn()).map((c) => ({
+    prefix: c.prefix,
+    state: c.state,
+    location: copies.store.location(`${c.prefix}/`),
+    objects: c.objects.length,
+    size: c.size,
+  }));
 }
 
 /** Text table, one line per copy, columns aligned. */

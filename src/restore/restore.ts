@@ -14,7 +14,8 @@
  */
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import type { Backend, CopyReader } from "../backends/types.ts";
+import type { Copies } from "../copies/copies.ts";
+import type { CopyReader } from "../copies/reader.ts";
 import type { ManifestObject } from "../backup/manifest.ts";
 import type { ResolvedBackupTask, ResolvedObject } from "../config/resolved.ts";
 import { VerifyError } from "../errors.ts";
@@ -64,9 +65,13 @@ interface _Plan {
 }
 
 /** Chooses the copy and objects, and refuses bad requests, before any hook runs. */
-async function _plan(ctx: RunContext, task: ResolvedBackupTask, backend: Backend, options: RestoreOptions): Promise<_Plan> {
-  const info = pickCopy(task.id, await backend.listCopies(), options.copy);
-  const copy = await backend.openCopy(info.prefix);
+async function _plan(ctx: RunContext, task: ResolvedBackupTask, copies: Copies, options: RestoreOptions): Promise<_Plan> {
+  const info = pickCopy(task.id, await copies.listCopies(), options.copy);
+  const copy = await copies.openCopy(info.prefix);
+  if (info.state === "damaged") {
+    const why = await copy.manifest().then(() => "", (e: Error) => `: ${e.message}`);
+    throw new VerifyError(`copy ${info.prefix} of task ${task.id} is damaged (its manifest cannot be read)${why}`);
+  }
   const manifest = info.state === "complete" ? await copy.manifest() : null;
   if (info.state === "complete" && !manifest) throw new VerifyError(`copy ${info.prefix} of task ${task.id} has no readable manifest`);
   if (!manifest) ctx.log.warn(`copy ${info.prefix} is a legacy copy (no manifest): its objects cannot be verified`);
@@ -80,10 +85,10 @@ async function _plan(ctx: RunContext, task: ResolvedBackupTask, backend: Backend
 export async function runRestore(
   ctx: RunContext,
   task: ResolvedBackupTask,
-  backend: Backend,
+  copies: Copies,
   options: RestoreOptions = {},
 ): Promise<RestoreResult> {
-  const plan = await _plan(ctx, task, backend, options);
+  const plan = await _plan(ctx, task, copies, options);
   const pipelines = options.to === undefined ? withIdentity(restorePipelines(task, plan.paths), options.identity) : null;
   if (options.to !== undefined && !options.force) refuseOverwrite(options.to, await existingTargets(options.to, plan.paths));
 
@@ -102,7 +107,7 @@ export async function runRestore(
   const progress = progressFor({ verbosity: ctx.verbosity, json: ctx.json });
   try {
     await runOperation(runner, { prefix: plan.copy.prefix, location: plan.copy.location }, async (inspect) => {
-      if (pipelines) await _throughPipelines(ctx, backend, plan, pipelines, options, inspect, digests, progress);
+      if (pipelines) await _throughPipelines(ctx, copies, plan, pipelines, options, inspect, digests, progress);
       else await _toDirectory(ctx, plan, options.to!, options.force === true, inspect, digests, progress);
     });
   } finally {
@@ -145,7 +150,7 @@ async function _toDirectory(
 
 async function _throughPipelines(
   ctx: RunContext,
-  backend: Backend,
+  copies: Copies,
   plan: _Plan,
   pipelines: ReadonlyMap<string, ResolvedObject>,
   options: RestoreOptions,
@@ -154,7 +159,7 @@ async function _throughPipelines(
   progress: Progress,
 ): Promise<void> {
   // A local copy is cheap to read twice; anything else is read once, into the stage.
-  const direct = backend.type === "localfs" || !plan.verified;
+  const direct = copies.capabilities.cheapReads === true || !plan.verified;
   const stage = direct ? null : await Stage.create(options.staging ?? tmpdir());
   const copy = _counted(plan.copy, progress);
   try {

@@ -2,7 +2,7 @@
  * Which copy and which objects a restore (or verify) works on, and in which
  * order the objects are applied. Pure functions over listings and the task.
  */
-import type { CopyInfo } from "../backends/types.ts";
+import type { CopyInfo } from "../copies/names.ts";
 import type { ResolvedBackupTask, ResolvedGroup, ResolvedObject } from "../config/resolved.ts";
 import { TaskError } from "../errors.ts";
 import { SelectionError } from "./errors.ts";

@@ -3,7 +3,7 @@
  * line, its opened backend, and a RunContext whose signal fires on
  * SIGINT/SIGTERM. `close()` releases the backend and the signal handlers.
  */
-import type { Backend } from "../backends/types.ts";
+import type { Copies } from "../copies/copies.ts";
 import type { ResolvedBackupTask, ResolvedConfig } from "../config/resolved.ts";
 import { SelectionError } from "./errors.ts";
 import { log } from "../log.ts";
@@ -15,7 +15,7 @@ import { taskLockKey } from "../run/task.ts";
 export interface TaskSession {
   readonly ctx: RunContext;
   readonly task: ResolvedBackupTask;
-  readonly backend: Backend;
+  readonly copies: Copies;
   close(): Promise<void>;
 }
 
@@ -47,15 +47,15 @@ export async function openTaskSession(config: ResolvedConfig, taskId: string, op
   const interrupts = installInterrupts({ log });
   const ctx: RunContext = { config, log, verbosity: config.verbosity, signal: interrupts.signal };
   try {
-    const { openBackend } = await import("../backends/index.ts");
-    const backend = await openBackend(task.backend, { taskId, log, signal: interrupts.signal });
+    const { openCopies } = await import("../copies/open.ts");
+    const copies = await openCopies(task.backend, { taskId, log, signal: interrupts.signal });
     return {
       ctx,
       task,
-      backend,
+      copies,
       async close() {
         try {
-          await backend.close?.();
+          await copies.close();
         } finally {
           interrupts.dispose();
           lock?.release();

@@ -7,7 +7,7 @@
  */
 import { mkdir, mkdtemp, open, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { CopyReader } from "../backends/types.ts";
+import type { CopyReader } from "../copies/reader.ts";
 import type { ManifestObject } from "../backup/manifest.ts";
 import { SelectionError } from "./errors.ts";
 import { assertMatches, digestStream, type Digest } from "./hash-stream.ts";

@@ -3,7 +3,9 @@
  * SHA-256 of what is stored, objects the manifest names but the copy lacks,
  * and objects the copy holds but the manifest does not name.
  */
-import type { Backend, CopyReader, CopyState } from "../backends/types.ts";
+import type { Copies } from "../copies/copies.ts";
+import type { CopyState } from "../copies/names.ts";
+import type { CopyReader } from "../copies/reader.ts";
 import { UsageError } from "../errors.ts";
 import { digestStream, mismatch } from "./hash-stream.ts";
 import { pickCopy } from "./select.ts";
@@ -23,8 +25,10 @@ export interface CopyVerdict {
   readonly prefix: string;
   readonly location: string;
   readonly state: CopyState;
-  /** false when the copy could not be checked (no manifest: legacy or incomplete). */
+  /** false when the copy could not be checked (no manifest: legacy or incomplete; or a damaged one). */
   readonly verified: boolean;
+  /** Why a damaged copy could not be checked. */
+  readonly problem?: string;
   /** true when verified and every object matches, none missing, none extra. */
   readonly ok: boolean;
   readonly objects: readonly ObjectVerdict[];
@@ -32,6 +36,10 @@ export interface CopyVerdict {
 
 export async function verifyCopy(copy: CopyReader, signal?: AbortSignal): Promise<CopyVerdict> {
   const base = { prefix: copy.prefix, location: copy.location, state: copy.state };
+  if (copy.state === "damaged") {
+    const problem = await copy.manifest().then(() => "unreadable manifest", (e: Error) => e.message);
+    return { ...base, verified: false, ok: false, problem, objects: [] };
+  }
   const manifest = copy.state === "complete" ? await copy.manifest() : null;
   if (!manifest) return { ...base, verified: false, ok: false, objects: [] };
 
@@ -77,20 +85,21 @@ export function describeProblems(v: CopyVerdict): string[] {
  */
 export async function verifyTask(
   taskId: string,
-  backend: Backend,
+  copies: Copies,
   options: { copy?: string; all?: boolean; signal?: AbortSignal },
 ): Promise<CopyVerdict[]> {
   if (options.copy !== undefined && options.all) throw new UsageError("--copy and --all cannot be used together");
-  const copies = await backend.listCopies();
-  const chosen = options.all ? copies : [pickCopy(taskId, copies, options.copy)];
+  const listed = await copies.listCopies();
+  const chosen = options.all ? listed : [pickCopy(taskId, listed, options.copy)];
   const verdicts: CopyVerdict[] = [];
-  for (const info of chosen) verdicts.push(await verifyCopy(await backend.openCopy(info.prefix), options.signal));
+  for (const info of chosen) verdicts.push(await verifyCopy(await copies.openCopy(info.prefix), options.signal));
   return verdicts;
 }
 
 /** One line per copy: `PREFIX  ok  3 objects`, `PREFIX  FAILED  ...`, `PREFIX  legacy  not verifiable (no manifest)`. */
 export function formatVerdict(v: CopyVerdict): string {
   const line = (status: string, what: string) => `${v.prefix}  ${status.padEnd(10)}  ${what}`;
+  if (v.state === "damaged") return line("DAMAGED", `manifest unreadable: ${v.problem}`);
   if (!v.verified) return line(v.state, `not verifiable (${v.state === "legacy" ? "no manifest" : "being written, or its run died"})`);
   const n = v.objects.filter((o) => o.status !== "extra").length;
   if (v.ok) return line("ok", `${n} object${n === 1 ? "" : "s"} match the manifest`);

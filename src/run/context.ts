@@ -41,5 +41,7 @@ export interface BackupResult {
   readonly objects: readonly { path: string; size: number; sha256: string; durationMs: number }[];
   /** Prefixes removed by rotation, and leftovers of dead runs removed. */
   readonly removed: readonly string[];
+  /** The backend keeps nothing (its store discards): no copy to name, nothing rotated. */
+  readonly discarded?: boolean;
   readonly durationMs: number;
 }

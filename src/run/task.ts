@@ -2,10 +2,9 @@
  * Running a task by id: the one entry point for `palhm run` and for routine
  * steps that refer to a task. Takes the task's lock, dispatches on its type.
  */
-import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
 import type { ResolvedBackendParam, ResolvedTask } from "../config/resolved.ts";
 import { ConfigError, TaskError } from "../errors.ts";
+import { descriptorOf } from "../backends/registry.ts";
 import type { BackupResult, RunContext } from "./context.ts";
 import { acquireLock } from "./lock.ts";
 import { runRoutine, type RoutineResult, type StepRecord } from "../routine/run.ts";
@@ -27,22 +26,7 @@ export function getTask(id: string, ctx: Pick<RunContext, "config">): ResolvedTa
 
 /** Identifies a backend root for locking, without opening the backend. */
 export function backendLockKey(param: ResolvedBackendParam): string {
-  switch (param.type) {
-    case "null":
-      return "null";
-    case "localfs": {
-      const root = resolve(param.root);
-      try {
-        return `localfs:${realpathSync(root)}`;
-      } catch {
-        return `localfs:${root}`;
-      }
-    }
-    case "aws-s3":
-      return `s3:${param.endpoint ?? "aws"}/${param.bucket}/${param.root}`;
-    case "custom":
-      return `custom:${param.impl.type}:${param.impl.lockKey()}`;
-  }
+  return descriptorOf(param).lockKey(param);
 }
 
 /** The run lock's key for `task`, and how messages name it. Restore takes the same lock, so rotation never removes the copy it reads. */

@@ -8,9 +8,6 @@ import { hookFailuresOf } from "../hooks/operation.ts";
 import type { BackupResult, RunReport } from "../run/context.ts";
 import { formatBytes, formatDuration } from "./format.ts";
 
-/** Where the null backend says its copy is. */
-const _DISCARDED = "(discarded)";
-
 /** `task backup: 3 objects, 12.3 MiB in 2.1s (5.8 MiB/s); copy 2022-05-01T06:59:17+00:00; rotation removed 2 copies (a, b)`. */
 export function backupSummary(result: BackupResult): string {
   const n = result.objects.length;
@@ -19,8 +16,8 @@ export function backupSummary(result: BackupResult): string {
   const removed = result.removed.length
     ? `rotation removed ${result.removed.length} cop${result.removed.length === 1 ? "y" : "ies"} (${result.removed.join(", ")})`
     : "rotation removed nothing, earlier copies kept";
-  // The null backend (check tasks such as the DNSSEC one) keeps no copy: there is nothing to name or rotate.
-  const kept = result.location === _DISCARDED ? "output discarded (null backend)" : `copy ${result.prefix}; ${removed}`;
+  // A backend that keeps nothing (check tasks such as the DNSSEC one): there is no copy to name or rotate.
+  const kept = result.discarded ? "output discarded (the backend keeps nothing)" : `copy ${result.prefix}; ${removed}`;
   return `task ${result.task}: ${n} object${n === 1 ? "" : "s"}, ${formatBytes(bytes)} in ${formatDuration(result.durationMs)}${rate}; ${kept}`;
 }
 

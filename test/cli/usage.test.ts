@@ -62,7 +62,7 @@ describe("mods", () => {
     const r = await palhm(["mods", "--json"], { cwd: "/" });
     expect(r.status).toBe(0);
     const m = JSON.parse(r.stdout);
-    expect(Object.keys(m.backends)).toEqual(["null", "localfs", "aws-s3"]);
+    expect(Object.keys(m.backends)).toEqual(["null", "localfs", "aws-s3", "custom"]);
     expect(Object.keys(m.muas)).toEqual(["stdout", "mailx", "aws-sns"]);
     expect(Object.keys(m.builtins)).toEqual(["sigmask"]);
   });
@@ -75,13 +75,16 @@ describe("mods with a config", () => {
     try {
       const file = p.write({
         "palhm.config.ts": `export default {
-  tasks: { t: { type: "backup", backend: { type: "custom", impl: { type: "rclone" } }, objects: [] } },
+  tasks: { t: { type: "backup", backend: { type: "custom", name: "my-store", impl: {
+    capabilities: {}, location: (k) => "my-store:" + k, listDirs: async () => [], list: async function* () {},
+    openSink: async () => { throw new Error("read-only"); }, put: async () => {}, read: async () => { throw new Error("empty"); }, remove: async () => {},
+  } }, objects: [] } },
   bootReport: { mua: { type: "custom", impl: { type: "matrix", send: async () => {} } }, mailTo: ["@ops:example.org"] },
 };`,
       });
       const r = await palhm(["-f", file, "mods"]);
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/rclone\s+custom, used by task "t"/);
+      expect(r.stdout).toMatch(/my-store\s+custom, used by task "t"/);
       expect(r.stdout).toMatch(/matrix\s+custom, the boot report's MUA/);
     } finally {
       p.remove();

@@ -4,6 +4,7 @@ import { resolveConfig } from "../../src/config/resolve.ts";
 import { ConfigError } from "../../src/errors.ts";
 import type { ResolvedBackupTask, ResolvedRoutineTask } from "../../src/config/resolved.ts";
 import { errorOf } from "./_fixture.ts";
+import { memoryStore } from "../copies/_memory-store.ts";
 
 const execs = { tar: { argv: ["tar", "-cf", "-"], ec: "<2" }, zstd: { argv: ["zstd"] }, xz: { argv: ["xz"] } };
 const resolve = (config: unknown, env: Record<string, string | undefined> = {}) =>
@@ -148,8 +149,15 @@ describe("backends", () => {
   });
 
   test("a custom backend keeps its implementation", () => {
-    const impl = { type: "mine" };
-    expect(task(withBackend({ type: "custom", impl, nbCopyLimit: 3 }), "t").backend).toMatchObject({ type: "custom", impl, nbCopyLimit: 3n });
+    const impl = memoryStore();
+    expect(task(withBackend({ type: "custom", name: "mine", impl, nbCopyLimit: 3 }), "t").backend).toMatchObject({ type: "custom", name: "mine", impl, nbCopyLimit: 3n });
+  });
+
+  test("a custom backend that is not a Store is a config error naming what it lacks", async () => {
+    const message = await configError(withBackend({ type: "custom", impl: { type: "x", list() {} } }));
+    expect(message).toContain("tasks.t.backend.impl");
+    expect(message).toContain("capabilities");
+    expect(message).toContain("location(), listDirs(), openSink(), put(), read(), remove() missing");
   });
 });
 

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createHash } from "node:crypto";
-import { MANIFEST_NAME, MARK_NAME } from "../../src/backends/types.ts";
+import { MANIFEST_NAME, MARK_NAME } from "../../src/copies/names.ts";
 import { encodeManifest } from "../../src/backup/manifest.ts";
 import type { ResolvedBackupTask, ResolvedExec, ResolvedHookFn, ResolvedHooks, ResolvedObject, ResolvedConfig } from "../../src/config/resolved.ts";
 import type { HookState } from "../../src/hooks/types.ts";
@@ -21,12 +21,13 @@ export async function tempDir(label: string): Promise<{ path: string; [Symbol.as
 
 export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-/** Writes a copy as the localfs backend lays it out. */
+/** Writes a copy of task `task` as the localfs backend lays it out. */
 export async function makeCopy(
   root: string,
   prefix: string,
   objects: Record<string, Uint8Array>,
   state: "complete" | "incomplete" | "legacy" = "complete",
+  task = "t",
 ): Promise<string> {
   const dir = join(root, prefix);
   await mkdir(dir, { recursive: true });
@@ -37,7 +38,7 @@ export async function makeCopy(
   if (state === "incomplete") await writeFile(join(dir, MARK_NAME), "");
   if (state === "complete") {
     const manifest = encodeManifest({
-      format: 1, task: "t", host: "test", prefix, start: "2022-05-01T06:59:17Z", end: "2022-05-01T06:59:18Z", version: "test",
+      format: 1, task, host: "test", prefix, start: "2022-05-01T06:59:17Z", end: "2022-05-01T06:59:18Z", version: "test",
       objects: Object.entries(objects).map(([path, b]) => ({ path, size: b.byteLength, sha256: sha256(b) })),
     });
     await writeFile(join(dir, MANIFEST_NAME), manifest);

@@ -66,7 +66,7 @@ async function sampleCopy(dir: string, root: string, prefix: string, state: "com
     "files.tar.zst": tarball,
     "db/all.sql": await Bun.file(join(dir, "db.sql")).bytes(),
     "os-release": new TextEncoder().encode("ID=test\n"),
-  }, state);
+  }, state, "backup");
 }
 
 describe("palhm list", () => {

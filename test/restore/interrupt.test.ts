@@ -25,7 +25,7 @@ async function appears(path: string, deadlineMs = 20_000): Promise<string> {
 
 async function project(dir: string) {
   const root = join(dir, "root");
-  await makeCopy(root, P1, { "db.sql": new TextEncoder().encode("INSERT 1;\n"), "etc/hosts": new TextEncoder().encode("127.0.0.1 localhost\n") });
+  await makeCopy(root, P1, { "db.sql": new TextEncoder().encode("INSERT 1;\n"), "etc/hosts": new TextEncoder().encode("127.0.0.1 localhost\n") }, "complete", "backup");
   const config = join(dir, "palhm.config.ts");
   const pidFile = join(dir, "child.pid");
   const inspected = join(dir, "inspected");

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { openBackend } from "../../src/backends/index.ts";
+import { openCopies } from "../../src/copies/open.ts";
 import type { ResolvedBackupTask } from "../../src/config/resolved.ts";
 import { TaskError, VerifyError } from "../../src/errors.ts";
 import { SelectionError } from "../../src/restore/errors.ts";
@@ -14,7 +14,7 @@ const P2 = "2022-05-02T06:59:17+00:00";
 
 async function restore(task: ResolvedBackupTask, options: RestoreOptions = {}) {
   const ctx = runContext(task);
-  const backend = await openBackend(task.backend, { taskId: task.id, log, signal: ctx.signal });
+  const backend = await openCopies(task.backend, { taskId: task.id, log, signal: ctx.signal });
   return runRestore(ctx, task, backend, options);
 }
 

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { openBackend } from "../../src/backends/index.ts";
-import type { Backend } from "../../src/backends/types.ts";
+import { openCopies } from "../../src/copies/open.ts";
+import type { Copies } from "../../src/copies/copies.ts";
 import type { ResolvedBackupTask } from "../../src/config/resolved.ts";
 import { VerifyError } from "../../src/errors.ts";
 import { log } from "../../src/log.ts";
@@ -22,8 +22,8 @@ afterAll(async () => {
 });
 
 /** Writes a complete copy through the backend's CopyWriter, as a backup run does. */
-async function writeCopy(backend: Backend, prefix: string, objects: Record<string, Uint8Array>): Promise<void> {
-  const copy = await backend.createCopy(prefix, backendCtx("t"));
+async function writeCopy(backend: Copies, prefix: string, objects: Record<string, Uint8Array>): Promise<void> {
+  const copy = await backend.createCopy(prefix);
   for (const [path, bytes] of Object.entries(objects)) {
     const sink = await copy.openSink(path, {});
     await sink.write(bytes);
@@ -67,7 +67,7 @@ describe("restore from S3", () => {
       obj("files.tar.zst", [exec("zstd", "-d", "-q", "-c"), exec("tar", "-xf", "-", "-C", join(out.path, "tree"))]),
     ], calls);
     const ctx = runContext(task);
-    const backend = await openBackend(task.backend, { taskId: "t", log, signal: ctx.signal });
+    const backend = await openCopies(task.backend, { taskId: "t", log, signal: ctx.signal });
     try {
       await writeCopy(backend, "2022-05-01T06:59:17+00:00", { "db/all.sql": dump, "files.tar.zst": tarball });
 
@@ -98,7 +98,7 @@ describe("restore from S3", () => {
       obj("b", [exec("sh", "-c", `cat > '${join(out.path, "b")}'`)]),
     ]);
     const ctx = runContext(task);
-    const backend = await openBackend(task.backend, { taskId: "t", log, signal: ctx.signal });
+    const backend = await openCopies(task.backend, { taskId: "t", log, signal: ctx.signal });
     try {
       const prefix = "2022-05-02T06:59:17+00:00";
       await writeCopy(backend, prefix, { a, b });

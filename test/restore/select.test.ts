@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { CopyInfo } from "../../src/backends/types.ts";
+import type { CopyInfo } from "../../src/copies/names.ts";
 import type { ResolvedBackupTask, ResolvedExec, ResolvedObject } from "../../src/config/resolved.ts";
 import { TaskError } from "../../src/errors.ts";
 import { SelectionError } from "../../src/restore/errors.ts";

@@ -3,8 +3,10 @@ import S3rver from "s3rver";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BackendContext } from "../../src/backends/types.ts";
-import type { S3BackendParam } from "../../src/backends/s3-layout.ts";
+import type { BackendContext } from "../../src/backends/descriptor.ts";
+import type { ResolvedS3Param as S3BackendParam } from "../../src/backends/s3/params.ts";
+import { openS3Store, type S3Tuning } from "../../src/backends/s3/store.ts";
+import { Copies } from "../../src/copies/copies.ts";
 import { log } from "../../src/log.ts";
 
 export interface RunningS3 {
@@ -55,6 +57,11 @@ export function s3Param(s3: { endpoint: string; bucket: string }, extra: Partial
 
 export function backendCtx(taskId = "backup"): BackendContext {
   return { taskId, log, signal: new AbortController().signal };
+}
+
+/** The copies of task `taskId` in an S3 store opened on `param`, with test tuning. */
+export async function openS3Copies(param: S3BackendParam, tuning: S3Tuning = {}, taskId = "backup"): Promise<Copies> {
+  return new Copies(await openS3Store(param, log, tuning), backendCtx(taskId));
 }
 
 /** Lower-case hex SHA-256, as manifests hold it. */

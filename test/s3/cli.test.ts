@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openS3Backend } from "../../src/backends/s3.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3 } from "./_s3rver.ts";
+
+import { backendCtx, s3Param, startS3rver, type RunningS3 , openS3Copies } from "./_s3rver.ts";
 import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "./_loopback-s3.ts";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -73,7 +73,7 @@ describe("palhm run on aws-s3 (real CLI)", () => {
     const r = await _palhm(["-q", "-f", _config("ok", s3.endpoint, s3.bucket), "run", "offsite"], "S3RVER");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const b = await openS3Backend(s3Param(s3, { root: "hosts/ok" }), backendCtx());
+    const b = await openS3Copies(s3Param(s3, { root: "hosts/ok" }), {}, "offsite");
     const copies = await b.listCopies();
     expect(copies.map((c) => c.state)).toEqual(["complete"]);
     const reader = await b.openCopy(copies[0]!.prefix);
@@ -101,7 +101,7 @@ describe("credentials and endpoint from the AWS SDK's chain (real CLI, s3rver)",
   const noConfig = join(dir, "no-aws-config");
 
   async function _copies(name: string): Promise<number> {
-    const b = await openS3Backend(s3Param(s3, { root: `hosts/${name}` }), backendCtx());
+    const b = await openS3Copies(s3Param(s3, { root: `hosts/${name}` }), {}, "offsite");
     const n = (await b.listCopies()).length;
     await b.close?.();
     return n;

@@ -54,7 +54,7 @@ describe("lazy AWS SDK", () => {
   }
 
   test("the recorder does see the SDK once the S3 backend module is imported", async () => {
-    const { mods, status } = await _loaded("s3", ["-e", 'await import("./src/backends/s3.ts")']);
+    const { mods, status } = await _loaded("s3", ["-e", 'await import("./src/backends/s3/store.ts")']);
     expect(status).toBe(0);
     expect(_aws(mods).some((m) => m.includes("/@aws-sdk/client-s3/"))).toBe(true);
   });

@@ -6,16 +6,18 @@
  * faults (503/500 answers, 403, per-key DeleteObjects errors).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { openS3Backend, type S3Tuning } from "../../src/backends/s3.ts";
-import type { Backend, CopyWriter, Sink } from "../../src/backends/types.ts";
+import type { S3Tuning } from "../../src/backends/s3/store.ts";
+import type { Sink } from "../../src/backends/store.ts";
+import type { Copies } from "../../src/copies/copies.ts";
+import type { CopyWriter } from "../../src/copies/writer.ts";
 import { BackendError } from "../../src/errors.ts";
 import type { Manifest } from "../../src/backup/manifest.ts";
 import { s3ErrorResponse, startLoopbackS3, xmlResponse, type LoopbackS3 } from "./_loopback-s3.ts";
-import { backendCtx, s3Param, useFakeCredentials, sha256Hex } from "./_s3rver.ts";
+import { backendCtx, s3Param, useFakeCredentials, sha256Hex , openS3Copies } from "./_s3rver.ts";
 
 const SECRET = "loopback-secret-do-not-print-9f8e7d";
 let s3: LoopbackS3;
-const opened: Backend[] = [];
+const opened: Copies[] = [];
 
 beforeAll(() => {
   useFakeCredentials();
@@ -33,8 +35,8 @@ afterAll(async () => {
   await s3.stop();
 });
 
-async function _backend(extra: Parameters<typeof s3Param>[1] = {}, tuning: S3Tuning = {}): Promise<Backend> {
-  const b = await openS3Backend(s3Param(s3, { root: "r", ...extra }), backendCtx(), tuning);
+async function _backend(extra: Parameters<typeof s3Param>[1] = {}, tuning: S3Tuning = {}): Promise<Copies> {
+  const b = await openS3Copies(s3Param(s3, { root: "r", ...extra }), tuning);
   opened.push(b);
   return b;
 }
@@ -54,8 +56,8 @@ function _manifest(prefix: string): Manifest {
   const t = new Date().toISOString();
   return { format: 1, task: "backup", host: "h", prefix, start: t, end: t, version: "test", objects: [] };
 }
-async function _committed(b: Backend, prefix: string, objects: Record<string, number>): Promise<CopyWriter> {
-  const w = await b.createCopy(prefix, backendCtx());
+async function _committed(b: Copies, prefix: string, objects: Record<string, number>): Promise<CopyWriter> {
+  const w = await b.createCopy(prefix);
   for (const [p, n] of Object.entries(objects)) await _feed(await w.openSink(p, {}), _bytes(n));
   await w.commit(_manifest(prefix));
   return w;
@@ -123,7 +125,7 @@ describe("aws-s3 rollback and multipart aborts (loopback S3 server)", () => {
     await _committed(b, P1, { keep: 3 });
     s3.uploads.set("dead-run-upload", { key: `r/${P2}/left-over`, storageClass: "STANDARD", parts: new Map() });
     s3.uploads.set("other-copy-upload", { key: `r/${P3}/x`, storageClass: "STANDARD", parts: new Map() });
-    const w = await b.createCopy(P2, backendCtx());
+    const w = await b.createCopy(P2);
     await _feed(await w.openSink("done", {}), _bytes(100));
     const open = await w.openSink("half", {});
     await open.write(_bytes(40 * 1024)); // several parts sent, upload left unfinished
@@ -136,7 +138,7 @@ describe("aws-s3 rollback and multipart aborts (loopback S3 server)", () => {
 
   test("an aborted sink aborts its multipart upload", async () => {
     const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     const sink = await w.openSink("obj", {});
     await sink.write(_bytes(20 * 1024));
     await sink.abort(new Error("pipeline failed"));
@@ -151,7 +153,7 @@ describe("aws-s3 rollback and multipart aborts (loopback S3 server)", () => {
     const b = await _backend();
     const w = await _committed(b, P1, { a: 1 });
     s3.uploads.set("stray", { key: `r/${P1}/stray`, storageClass: "STANDARD", parts: new Map() });
-    await w.finalize!();
+    await w.finalize();
     expect(s3.uploads.size).toBe(0);
   });
 });
@@ -164,14 +166,14 @@ describe("aws-s3 storage classes (loopback S3 server)", () => {
     );
     const small = _bytes(1000, 3);
     const big = _bytes(50 * 1024, 7);
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     await _feed(await w.openSink("small", {}), small);
     await _feed(await w.openSink("dir/big", {}), big);
     await w.commit(_manifest(P1));
     expect(s3.objects.get(`r/${P1}/dir/big`)!.storageClass).toBe("STANDARD_IA");
     expect(s3.objects.get(`r/${P1}/small`)!.storageClass).toBe("STANDARD_IA");
     s3.requests.length = 0;
-    await w.finalize!();
+    await w.finalize();
     expect(s3.objects.get(`r/${P1}/small`)!.storageClass).toBe("GLACIER");
     expect(s3.objects.get(`r/${P1}/dir/big`)!.storageClass).toBe("GLACIER");
     // The manifest stays readable for list/verify/restore.
@@ -189,7 +191,7 @@ describe("aws-s3 storage classes (loopback S3 server)", () => {
     const b = await _backend({ rotStorageClass: "STANDARD" });
     const w = await _committed(b, P1, { a: 10 });
     s3.requests.length = 0;
-    await w.finalize!();
+    await w.finalize();
     expect(s3.requests.some((r) => r.headers.has("x-amz-copy-source"))).toBe(false);
   });
 });
@@ -209,7 +211,7 @@ describe("aws-s3 failures (loopback S3 server)", () => {
         ? s3ErrorResponse(503, "SlowDown", "Please reduce your request rate.")
         : s3ErrorResponse(500, "InternalError", "We encountered an internal error. Please try again.");
     };
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     const big = _bytes(30 * 1024, 9);
     await _feed(await w.openSink("big", {}), big);
     await _feed(await w.openSink("small", {}), _bytes(10));
@@ -221,7 +223,7 @@ describe("aws-s3 failures (loopback S3 server)", () => {
   test("403 is reported as access denied, naming bucket and key, without the secret key", async () => {
     const b = await _backend();
     s3.fault = () => s3ErrorResponse(403, "AccessDenied", "Access Denied");
-    const err = await b.createCopy(P1, backendCtx()).catch((e) => e);
+    const err = await b.createCopy(P1).catch((e) => e);
     expect(err).toBeInstanceOf(BackendError);
     expect(err.message).toContain("access denied");
     expect(err.message).toContain(`s3://loop-bucket/r/${P1}/`);
@@ -233,7 +235,7 @@ describe("aws-s3 failures (loopback S3 server)", () => {
   test("a part failing for good fails close, and the upload is aborted", async () => {
     const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
     s3.fault = (r) => (r.query.get("partNumber") === "2" ? s3ErrorResponse(400, "InvalidArgument", "bad part") : undefined);
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     const sink = await w.openSink("obj", {});
     const err = await _feed(sink, _bytes(30 * 1024)).catch((e) => e);
     expect(err).toBeInstanceOf(BackendError);
@@ -245,7 +247,7 @@ describe("aws-s3 failures (loopback S3 server)", () => {
 describe("aws-s3 part integrity (loopback S3 server)", () => {
   test("each part carries the signed MD5 of its own bytes for the store to check, instead of a SHA-256 payload hash", async () => {
     const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     const data = _bytes(30 * 1024, 5);
     await _feed(await w.openSink("obj", {}), data);
     const parts = s3.requests.filter((r) => r.query.has("partNumber") && r.key === `r/${P1}/obj`);

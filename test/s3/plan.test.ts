@@ -9,7 +9,7 @@ import {
   planPartSize,
   S3_LIMITS,
   TiB,
-} from "../../src/backends/s3-plan.ts";
+} from "../../src/backends/s3/plan.ts";
 
 const { minPart, maxPart, maxParts, maxObject } = S3_LIMITS;
 

@@ -2,12 +2,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { runBackup } from "../../src/backup/run.ts";
-import { openS3Backend } from "../../src/backends/s3.ts";
+
 import { decodeManifest } from "../../src/backup/manifest.ts";
 import { ExecError } from "../../src/errors.ts";
 import { ex, sh } from "../engine/_support/exec.ts";
 import { runContext, task } from "../engine/_support/backup.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex } from "./_s3rver.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex , openS3Copies } from "./_s3rver.ts";
 
 let s3: RunningS3;
 let raw: S3Client;
@@ -28,7 +28,7 @@ async function _get(key: string): Promise<Uint8Array> {
 const _put = (key: string, body: string) => raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
 
 async function _copies(root: string) {
-  const b = await openS3Backend(s3Param(s3, { root }), backendCtx());
+  const b = await openS3Copies(s3Param(s3, { root }), {}, "t");
   try {
     return (await b.listCopies()).map((c) => [c.prefix, c.state]);
   } finally {

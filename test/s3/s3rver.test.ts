@@ -1,14 +1,16 @@
 /** The aws-s3 backend against a real S3 server: s3rver on 127.0.0.1. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { openS3Backend, type S3Tuning } from "../../src/backends/s3.ts";
-import { PrefixTakenError, type Backend, type Sink } from "../../src/backends/types.ts";
+import type { S3Tuning } from "../../src/backends/s3/store.ts";
+import type { Sink } from "../../src/backends/store.ts";
+import type { Copies } from "../../src/copies/copies.ts";
+import { PrefixTakenError } from "../../src/copies/names.ts";
 import type { Manifest } from "../../src/backup/manifest.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex } from "./_s3rver.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex , openS3Copies } from "./_s3rver.ts";
 
 let s3: RunningS3;
 let raw: S3Client;
-const opened: Backend[] = [];
+const opened: Copies[] = [];
 
 beforeAll(async () => {
   s3 = await startS3rver();
@@ -20,8 +22,8 @@ afterAll(async () => {
   await s3.stop();
 });
 
-async function _backend(root: string, tuning: S3Tuning = {}): Promise<Backend> {
-  const b = await openS3Backend(s3Param(s3, { root }), backendCtx(), tuning);
+async function _backend(root: string, tuning: S3Tuning = {}): Promise<Copies> {
+  const b = await openS3Copies(s3Param(s3, { root }), tuning);
   opened.push(b);
   return b;
 }
@@ -39,7 +41,7 @@ async function _feed(sink: Sink, data: Uint8Array, chunk = 10_007): Promise<void
 }
 
 
-async function _readBack(b: Backend, prefix: string, path: string): Promise<Uint8Array> {
+async function _readBack(b: Copies, prefix: string, path: string): Promise<Uint8Array> {
   const r = await b.openCopy(prefix);
   return new Uint8Array(await new Response(await r.read(path)).arrayBuffer());
 }
@@ -60,9 +62,9 @@ const P3 = "2022-05-03T06:59:17+00:00";
 describe("aws-s3 uploads (s3rver)", () => {
   test("a multi-part object round-trips byte for byte (SHA-256)", async () => {
     const b = await _backend("rt", { upload: { basePart: 64 * 1024 } });
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     const data = _random(1024 * 1024 + 123);
-    const sink = await w.openSink("db/dump.sql.zst", {});
+    const sink = await b.store.openSink(`${P1}/db/dump.sql.zst`, {}); // the store's own sink, to count its parts
     await _feed(sink, data);
     expect((sink as unknown as { partCount: number }).partCount).toBe(17);
     expect(sha256Hex(await _readBack(b, P1, "db/dump.sql.zst"))).toBe(sha256Hex(data));
@@ -70,9 +72,9 @@ describe("aws-s3 uploads (s3rver)", () => {
 
   test("a stream beyond first part size × part limit still uploads, with growing parts", async () => {
     const b = await _backend("grow", { upload: { basePart: 16 * 1024, maxParts: 6, maxObject: 1024 * 1024 } });
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     const data = _random(600 * 1024); // 16 KiB × 6 parts = 96 KiB would not hold it
-    const sink = await w.openSink("big", {});
+    const sink = await b.store.openSink(`${P1}/big`, {}); // the store's own sink, to count its parts
     await _feed(sink, data);
     expect((sink as unknown as { partCount: number }).partCount).toBeLessThanOrEqual(6);
     expect(sha256Hex(await _readBack(b, P1, "big"))).toBe(sha256Hex(data));
@@ -80,7 +82,7 @@ describe("aws-s3 uploads (s3rver)", () => {
 
   test("a stream beyond what the part limit can ever hold fails clearly", async () => {
     const b = await _backend("toobig", { upload: { basePart: 1024, maxPart: 1024, maxParts: 3 } });
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     const sink = await w.openSink("big", {});
     await expect(_feed(sink, _random(10 * 1024))).rejects.toThrow(/exceeds 3 parts/);
     await sink.abort();
@@ -90,7 +92,7 @@ describe("aws-s3 uploads (s3rver)", () => {
 
   test("a small object is one PutObject and an empty stream gives an empty object", async () => {
     const b = await _backend("small");
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     const small = _random(5000);
     await _feed(await w.openSink("small", {}), small);
     await (await w.openSink("empty", {})).close();
@@ -107,7 +109,7 @@ describe("aws-s3 uploads (s3rver)", () => {
 describe("aws-s3 copies (s3rver)", () => {
   test("a copy is incomplete while written and complete after commit, with its manifest and without the mark", async () => {
     const b = await _backend("life");
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     expect(w.location).toBe(`s3://${s3.bucket}/life/${P1}/`);
     await _feed(await w.openSink("a.txt", {}), new TextEncoder().encode("hello"));
     expect((await b.listCopies()).map((c) => c.state)).toEqual(["incomplete"]);
@@ -123,7 +125,7 @@ describe("aws-s3 copies (s3rver)", () => {
   test("creating a copy whose prefix already holds an object is refused and changes nothing", async () => {
     await _put(`taken/${P1}/someone-elses-file`, "keep me");
     const b = await _backend("taken");
-    const err = await b.createCopy(P1, backendCtx()).catch((e) => e);
+    const err = await b.createCopy(P1).catch((e) => e);
     expect(err).toBeInstanceOf(PrefixTakenError);
     const r = await b.openCopy(P1);
     expect(r.state).toBe("legacy");
@@ -136,9 +138,9 @@ describe("aws-s3 copies (s3rver)", () => {
     await _put(`list/README`, "ignored");
     await _put(`list2/${P1}/other-root`, "ignored");
     const b = await _backend("list"); // pages of 2 keys: see loopback.test.ts (s3rver's continuation tokens need DES, absent from Bun)
-    const w3 = await b.createCopy(P3, backendCtx());
+    const w3 = await b.createCopy(P3);
     await _feed(await w3.openSink("x", {}), new Uint8Array(100));
-    const w2 = await b.createCopy(P2, backendCtx());
+    const w2 = await b.createCopy(P2);
     await _feed(await w2.openSink("a", {}), new Uint8Array(30));
     await _feed(await w2.openSink("sub/b", {}), new Uint8Array(12));
     await w2.commit(_manifest(P2));
@@ -158,8 +160,8 @@ describe("aws-s3 copies (s3rver)", () => {
   test("with an empty root, copies sit at the top of the bucket", async () => {
     const bucket = await startS3rver("top-bucket");
     try {
-      const b = await openS3Backend(s3Param(bucket, { root: "" }), backendCtx());
-      const w = await b.createCopy(P1, backendCtx());
+      const b = await openS3Copies(s3Param(bucket, { root: "" }));
+      const w = await b.createCopy(P1);
       await _feed(await w.openSink("f", {}), new Uint8Array(3));
       await w.commit(_manifest(P1));
       expect(w.location).toBe(`s3://top-bucket/${P1}/`);
@@ -172,10 +174,10 @@ describe("aws-s3 copies (s3rver)", () => {
 
   test("rollback deletes every object of the failed copy and leaves earlier copies untouched", async () => {
     const b = await _backend("rollback", { deleteBatch: 2, upload: { basePart: 16 * 1024 } });
-    const w1 = await b.createCopy(P1, backendCtx());
+    const w1 = await b.createCopy(P1);
     await _feed(await w1.openSink("keep", {}), new Uint8Array(10));
     await w1.commit(_manifest(P1));
-    const w2 = await b.createCopy(P2, backendCtx());
+    const w2 = await b.createCopy(P2);
     for (const p of ["a", "b", "c/d", "e"]) await _feed(await w2.openSink(p, {}), _random(40 * 1024));
     await w2.rollback();
     expect((await b.listCopies()).map((c) => [c.prefix, c.state])).toEqual([[P1, "complete"]]);
@@ -184,7 +186,7 @@ describe("aws-s3 copies (s3rver)", () => {
 
   test("removeCopy deletes a whole copy in batches", async () => {
     const b = await _backend("remove", { deleteBatch: 3 });
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     for (let i = 0; i < 7; i++) await _feed(await w.openSink(`o${i}`, {}), new Uint8Array(i));
     await w.commit(_manifest(P1));
     await b.removeCopy(P1);
@@ -193,7 +195,7 @@ describe("aws-s3 copies (s3rver)", () => {
 
   test("reading a missing object names it", async () => {
     const b = await _backend("missing");
-    const w = await b.createCopy(P1, backendCtx());
+    const w = await b.createCopy(P1);
     await w.commit(_manifest(P1));
     const r = await b.openCopy(P1);
     await expect(r.read("nope")).rejects.toThrow(`s3://${s3.bucket}/missing/${P1}/nope`);

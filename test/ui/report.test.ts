@@ -9,9 +9,9 @@ describe("the summary line of a backup run", () => {
     expect(line).toBe("task backup: 1 object, 2.0 KiB in 1.0s (2.0 KiB/s); copy 2022-05-01T06:59:17+00:00; rotation removed 1 copy (2022-04-30T06:59:17+00:00)");
   });
 
-  test("a null-backend task (a check) keeps no copy, and says so instead of naming one", () => {
-    const line = backupSummary({ task: "check-dnssec", prefix: "2022-05-01T06:59:17+00:00", location: "(discarded)", objects, removed: [], durationMs: 1000 });
-    expect(line).toEndWith("; output discarded (null backend)");
+  test("a task whose backend keeps nothing (a check) keeps no copy, and says so instead of naming one", () => {
+    const line = backupSummary({ task: "check-dnssec", prefix: "2022-05-01T06:59:17+00:00", location: "(discarded)", objects, removed: [], discarded: true, durationMs: 1000 });
+    expect(line).toEndWith("; output discarded (the backend keeps nothing)");
     expect(line).not.toContain("copy");
     expect(line).not.toContain("rotation");
   });

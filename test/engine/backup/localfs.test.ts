@@ -2,8 +2,9 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:tes
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createBackend } from "../../../src/backends/localfs.ts";
-import { MANIFEST_NAME, MARK_NAME, PrefixTakenError, type Backend, type BackendContext } from "../../../src/backends/types.ts";
+import { LocalfsStore } from "../../../src/backends/localfs/store.ts";
+import { Copies } from "../../../src/copies/copies.ts";
+import { MANIFEST_NAME, MARK_NAME, PrefixTakenError } from "../../../src/copies/names.ts";
 import type { Manifest } from "../../../src/backup/manifest.ts";
 import { BackendError } from "../../../src/errors.ts";
 import { log } from "../../../src/log.ts";
@@ -11,18 +12,18 @@ import { log } from "../../../src/log.ts";
 const base = mkdtempSync(join(tmpdir(), "palhm-localfs-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const ctx: BackendContext = { taskId: "t", log, signal: new AbortController().signal };
+const ctx = { taskId: "t", log };
 const P1 = "2022-05-01T06:59:17+00:00";
 const P2 = "2022-05-02T06:59:17+00:00";
 let root: string;
-let backend: Backend;
+let backend: Copies;
 let n = 0;
 let umask: number;
 
 beforeEach(async () => {
   umask = process.umask(0); // permissive: modes must come from dmode/fmode, not the umask
   root = join(base, `r${n++}`, "backups");
-  backend = await createBackend({ type: "localfs", root, dmode: 0o750, fmode: 0o640, nbCopyLimit: null, rootSizeLimit: null }, ctx);
+  backend = new Copies(new LocalfsStore({ root, dmode: 0o750, fmode: 0o640 }), ctx);
 });
 afterEach(() => void process.umask(umask));
 
@@ -32,18 +33,18 @@ const manifest = (prefix: string, objects: Manifest["objects"] = []): Manifest =
 });
 
 async function store(prefix: string, files: Record<string, string>, allocSize?: bigint) {
-  const w = await backend.createCopy(prefix, ctx);
+  const w = await backend.createCopy(prefix);
   for (const [path, text] of Object.entries(files)) {
-    const sink = await w.openSink(path, { allocSize });
+    const sink = await w.openSink(path, allocSize === undefined ? {} : { sizeHint: allocSize });
     await sink.write(new TextEncoder().encode(text));
     await sink.close();
   }
   return w;
 }
 
-describe("localfs backend", () => {
+describe("localfs store under the copy protocol", () => {
   test("a new copy is marked first, with who writes it, and is listed as incomplete", async () => {
-    await backend.createCopy(P1, ctx);
+    await backend.createCopy(P1);
     const mark = JSON.parse(readFileSync(join(root, P1, MARK_NAME), "utf8"));
     expect(mark.pid).toBe(process.pid);
     expect(mark.host).toBe(hostname());
@@ -76,8 +77,8 @@ describe("localfs backend", () => {
   });
 
   test("allocSize preallocates where the file system allows, and the object ends as long as what was written", async () => {
-    const w = await backend.createCopy(P1, ctx);
-    const sink = await w.openSink("big", { allocSize: 1_000_000n });
+    const w = await backend.createCopy(P1);
+    const sink = await w.openSink("big", { sizeHint: 1_000_000n });
     const probe = join(root, "probe");
     const canPreallocate = Bun.spawnSync(["fallocate", "-l", "1000000", probe]).exitCode === 0;
     rmSync(probe, { force: true });
@@ -91,7 +92,7 @@ describe("localfs backend", () => {
 
   test("an existing prefix is refused, never written into", async () => {
     await store(P1, { a: "first" });
-    await expect(backend.createCopy(P1, ctx)).rejects.toBeInstanceOf(PrefixTakenError);
+    await expect(backend.createCopy(P1)).rejects.toBeInstanceOf(PrefixTakenError);
     expect(readFileSync(join(root, P1, "a"), "utf8")).toBe("first");
   });
 
@@ -111,7 +112,7 @@ describe("localfs backend", () => {
   test("object paths cannot escape the copy, not even through a link planted in it", async () => {
     const outside = join(base, `outside${n}`);
     mkdirSync(outside);
-    const w = await backend.createCopy(P1, ctx);
+    const w = await backend.createCopy(P1);
     symlinkSync(outside, join(root, P1, "evil"));
     await expect(w.openSink("evil/x", {})).rejects.toBeInstanceOf(BackendError);
     await expect(w.openSink("../x", {})).rejects.toBeInstanceOf(BackendError);

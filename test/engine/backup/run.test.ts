@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { runBackup } from "../../../src/backup/run.ts";
 import { prefixOf } from "../../../src/backup/prefix.ts";
 import { decodeManifest } from "../../../src/backup/manifest.ts";
-import { MANIFEST_NAME, MARK_NAME } from "../../../src/backends/types.ts";
+import { MANIFEST_NAME, MARK_NAME } from "../../../src/copies/names.ts";
 import { BackendError, ExecError, HookError } from "../../../src/errors.ts";
 import { VERSION } from "../../../src/version.ts";
 import { ex, sh, isGone } from "../_support/exec.ts";

@@ -21,9 +21,9 @@ import {
   type StorageClass,
 } from "@aws-sdk/client-s3";
 import type { BuildMiddleware } from "@smithy/types"; // types only: @smithy/types comes with the SDK
-import type { Sink } from "./types.ts";
-import { partSizeAt, slotsFor, type PartPlan } from "./s3-plan.ts";
-import { isUnsupported, s3Error } from "./s3-errors.ts";
+import type { Sink } from "../store.ts";
+import { partSizeAt, slotsFor, type PartPlan } from "./plan.ts";
+import { isUnsupported, s3Error } from "./errors.ts";
 
 export interface UploadTarget {
   readonly client: S3Client;

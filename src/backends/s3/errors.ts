@@ -1,6 +1,6 @@
 /** Turning AWS SDK failures into BackendErrors a user can act on, without secrets. */
-import { BackendError } from "../errors.ts";
-import { redactSecrets } from "../aws/clients.ts";
+import { BackendError } from "../../errors.ts";
+import { redactSecrets } from "../../aws/clients.ts";
 
 interface _SdkError {
   name?: string;

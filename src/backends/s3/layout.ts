@@ -1,8 +1,5 @@
-/** Where things live in the bucket, and the knobs of the S3 backend. */
-import type { ResolvedBackendParam } from "../config/resolved.ts";
-import type { UploadPlanOptions } from "./s3-plan.ts";
-
-export type S3BackendParam = Extract<ResolvedBackendParam, { type: "aws-s3" }>;
+/** Where things live in the bucket, and the knobs of the S3 store. */
+import type { UploadPlanOptions } from "./plan.ts";
 
 /** Knobs for tests and benchmarks; production uses S3's limits. */
 export interface S3Tuning {
@@ -20,7 +17,7 @@ export interface S3Tuning {
   minCopyPart?: number;
 }
 
-/** Key names from root, prefix and path: `ROOT/PREFIX/PATH` (no root: `PREFIX/PATH`). */
+/** Key names from the root and a store key: `ROOT/KEY` (no root: `KEY`). */
 export class S3Layout {
   constructor(
     readonly bucket: string,
@@ -30,11 +27,8 @@ export class S3Layout {
   get rootKey(): string {
     return this.root ? `${this.root}/` : "";
   }
-  copyKey(prefix: string): string {
-    return `${this.rootKey}${prefix}/`;
-  }
-  objectKey(prefix: string, path: string): string {
-    return `${this.copyKey(prefix)}${path}`;
+  key(storeKey: string): string {
+    return `${this.rootKey}${storeKey}`;
   }
   url(key = ""): string {
     return `s3://${this.bucket}/${key}`;

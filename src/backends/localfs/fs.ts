@@ -5,7 +5,7 @@
  */
 import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, chmodSync, openSync, readdirSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { BackendError } from "../errors.ts";
+import { BackendError } from "../../errors.ts";
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY, O_DIRECTORY } = constants;
 

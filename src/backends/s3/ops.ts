@@ -16,9 +16,9 @@ import {
   type S3Client,
   type StorageClass,
 } from "@aws-sdk/client-s3";
-import { codeOf, isUnsupported, s3Error } from "./s3-errors.ts";
-import { planCopyParts, S3_LIMITS } from "./s3-plan.ts";
-import type { Logger } from "../log.ts";
+import { codeOf, isUnsupported, s3Error } from "./errors.ts";
+import { planCopyParts, S3_LIMITS } from "./plan.ts";
+import type { Logger } from "../../log.ts";
 
 export interface Bucket {
   readonly client: S3Client;
@@ -222,4 +222,25 @@ export async function putObject(b: Bucket, key: string, body: Uint8Array, storag
   } catch (e) {
     throw s3Error(e, "PutObject", b.name, key);
   }
+}
+
+/** Names of the "folders" directly under `prefix` (ListObjectsV2 with a "/" delimiter), without the trailing "/". */
+export async function listFolders(b: Bucket, prefix: string, pageSize?: number): Promise<string[]> {
+  const out: string[] = [];
+  let token: string | undefined;
+  do {
+    let page;
+    try {
+      page = await b.client.send(
+        new ListObjectsV2Command({ Bucket: b.name, Prefix: prefix, Delimiter: "/", ContinuationToken: token, MaxKeys: pageSize }),
+      );
+    } catch (e) {
+      throw s3Error(e, "ListObjectsV2", b.name, prefix);
+    }
+    for (const p of page.CommonPrefixes ?? []) {
+      if (p.Prefix !== undefined) out.push(p.Prefix.slice(prefix.length).replace(/\/$/, ""));
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
 }

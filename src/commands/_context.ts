@@ -19,7 +19,28 @@ export interface GlobalOptions {
 
 export const globals: GlobalOptions = { quiet: false, verbose: 0, exitWhenDone: true };
 
-/** Takes -q, -v (repeatable, also -vv), -f FILE, --config FILE, --config=FILE, --quiet, --verbose out of argv. */
+/** Short options bundled as getopt("qvf:") takes them, as PALHM crontabs have them: `-qf palhm.conf`, `-vvf FILE`, `-fFILE`, `-qv`. */
+const _BUNDLE = /^-[qv]*f|^-[qv]{2,}$/;
+
+/** Applies one bundle of short options at `argv[i]`; returns the index of the last argument it used. */
+function _bundle(a: string, argv: string[], i: number): number {
+  for (let k = 1; k < a.length; k++) {
+    const c = a[k];
+    if (c === "q") globals.quiet = true;
+    else if (c === "v") globals.verbose += 1;
+    else {
+      // "f": the rest of the word is the FILE, else the next argument.
+      const inline = a.slice(k + 1);
+      const file = inline !== "" ? inline : argv[++i];
+      if (file === undefined) throw new UsageError(`${a} needs a FILE`);
+      globals.configFile = file;
+      break;
+    }
+  }
+  return i;
+}
+
+/** Takes -q, -v (repeatable, also -vv), -f FILE, bundles (-qf FILE), --config FILE, --config=FILE, --quiet, --verbose out of argv. */
 export function parseGlobals(argv: string[]): string[] {
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -36,7 +57,7 @@ export function parseGlobals(argv: string[]): string[] {
       if (v === undefined) throw new UsageError(`${a} needs a FILE`);
       globals.configFile = v;
     } else if (a.startsWith("--config=")) globals.configFile = a.slice("--config=".length);
-    else if (a.startsWith("-f") && a.length > 2 && !a.startsWith("--")) globals.configFile = a.slice(2);
+    else if (_BUNDLE.test(a)) i = _bundle(a, argv, i);
     else rest.push(a);
   }
   if (globals.quiet && globals.verbose) throw new UsageError("-q and -v cannot be used together");

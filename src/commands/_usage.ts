@@ -6,7 +6,7 @@ const GLOBALS = `GLOBAL OPTIONS
 
   -q, --quiet          Errors only (cron mails only failures)
   -v, --verbose        More output; repeatable (-vv); not with -q
-  -f, --config FILE    Config file (default: $PALHM_CONFIG, ./palhm.config.ts, /etc/palhm/palhm.config.ts)
+  -f, --config FILE    Config file (default: $PALHM_CONFIG, ./palhm.config.ts, /etc/palhm/palhm.config.ts, /etc/palhm/palhm.conf, /etc/palhm/palhm.jsonc)
 `;
 
 /** Colour only for a terminal, and never when NO_COLOR is set or TERM is dumb. */

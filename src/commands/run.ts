@@ -14,10 +14,12 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the result (or the error) as one JSON document on stdout" },
   },
   async run({ args }) {
-    return withJsonFailure(args.json, args.task, async () => {
+    // PALHM runs the default task for `run ""` too, as crontabs built from a variable do.
+    const task = args.task || "default";
+    return withJsonFailure(args.json, task, async () => {
       const config = await loadResolvedConfig();
       const { executeRun } = await import("../run/execute.ts");
-      return executeRun(config, { task: args.task, dryRun: args.dryRun, json: args.json });
+      return executeRun(config, { task, dryRun: args.dryRun, json: args.json });
     });
   },
 });

@@ -7,7 +7,7 @@
 import { descriptorOf } from "../backends/registry.ts";
 import type { ResolvedConfig, ResolvedExec, ResolvedHooks, ResolvedTask } from "./resolved.ts";
 
-import { maskArgv, maskEnv } from "../secrets.ts";
+import { isSecretName, MASK, maskArgv, maskEnv } from "../secrets.ts";
 
 function _exec(e: ResolvedExec): Record<string, unknown> {
   return {
@@ -70,11 +70,20 @@ function _task(t: ResolvedTask): Record<string, unknown> {
   };
 }
 
+/** mailx options such as `smtp-auth-password=...` are masked like argv secrets. */
+function _mua(m: NonNullable<ResolvedConfig["bootReport"]>["mua"]): unknown {
+  if (m.type === "custom") return { type: "custom", impl: m.impl.type };
+  if (m.type !== "mailx") return m;
+  return { ...m, intOpts: m.intOpts.map((o) => o.replace(/^([\w-]+)(@[^=]*)?=.*$/s, (all, name: string, at = "") => (isSecretName(name) ? `${name}${at}=${MASK}` : all))) };
+}
+
 /** The resolved config as plain, secret-free data. */
 export function displayConfig(c: ResolvedConfig): Record<string, unknown> {
   const hooks = _hooks(c.hooks);
   const br = c.bootReport;
   return {
+    // The file that was loaded (found by -f, $PALHM_CONFIG or the lookup), then every file merged.
+    ...(c.file ? { file: c.file } : {}),
     sources: c.sources,
     workers: c.workers,
     verbosity: c.verbosity,
@@ -82,6 +91,6 @@ export function displayConfig(c: ResolvedConfig): Record<string, unknown> {
     ...(hooks ? { hooks } : {}),
     execs: Object.fromEntries([...c.execs].map(([id, e]) => [id, _exec(e)])),
     tasks: Object.fromEntries([...c.tasks].map(([id, t]) => [id, { ..._task(t), ...(t.schedule === undefined ? {} : { schedule: t.schedule }) }])),
-    ...(br ? { bootReport: { ...br, mua: br.mua.type === "custom" ? { type: "custom", impl: br.mua.impl.type } : br.mua } } : {}),
+    ...(br ? { bootReport: { ...br, mua: _mua(br.mua) } } : {}),
   };
 }

@@ -10,23 +10,27 @@ import { MODULES } from "./schema.ts";
 const decimal = v.pipe(v.union([v.number(), v.string()]), v.description('a decimal of any size, or "inf"/"Infinity"'));
 const env = v.record(v.string(), v.string());
 const argv = v.pipe(v.array(v.string()), v.minLength(1));
+const thresholds = { "vl-stderr": v.optional(v.number()), "vl-stdout": v.optional(v.number()) };
 const execFields = {
   argv,
   env: v.optional(env),
   ec: v.optional(v.pipe(v.string(), v.description('accepted exit codes: "MIN-MAX" or "[<|<=|>|>=|==]N"; default "==0"'))),
-  "vl-stderr": v.optional(v.number()),
-  "vl-stdout": v.optional(v.number()),
+  ...thresholds,
 };
 const execEntries = [
-  v.strictObject({ type: v.literal("exec"), "exec-id": v.string() }),
-  v.strictObject({ type: v.literal("exec-append"), "exec-id": v.string(), argv: v.optional(v.array(v.string())), env: v.optional(env) }),
+  v.strictObject({ type: v.literal("exec"), "exec-id": v.string(), ...thresholds }),
+  v.strictObject({ type: v.literal("exec-append"), "exec-id": v.string(), argv: v.optional(v.array(v.string())), env: v.optional(env), ...thresholds }),
   v.strictObject({ type: v.literal("exec-inline"), ...execFields }),
 ] as const;
 const pipeline = v.pipe(v.array(v.variant("type", [...execEntries])), v.minLength(1));
-const rotation = { "nb-copy-limit": v.optional(decimal), "root-size-limit": v.optional(decimal) };
+const rotation = {
+  "nb-copy-limit": v.optional(decimal),
+  "root-size-limit": v.optional(decimal),
+  prefix: v.optional(v.pipe(v.strictObject({ type: v.literal("default") }), v.description("how copies are named; only the default (the UTC time of the run) exists"))),
+};
 
 const object = v.strictObject({
-  path: v.string(),
+  path: v.pipe(v.string(), v.description('where the output lands inside the copy; a leading "/" is inside the copy too')),
   "alloc-size": v.optional(decimal),
   group: v.optional(v.string()),
   pipeline,
@@ -39,7 +43,7 @@ const backupFields = {
   objects: v.array(object),
 };
 const backup = v.variant("backend", [
-  v.strictObject({ ...backupFields, backend: v.literal("null") }),
+  v.strictObject({ ...backupFields, backend: v.literal("null"), "backend-param": v.optional(v.strictObject({ prefix: rotation.prefix })) }),
   v.strictObject({
     ...backupFields,
     backend: v.literal("localfs"),
@@ -83,7 +87,7 @@ const bootReportFields = {
 };
 const bootReport = v.variant("mua", [
   v.strictObject({ ...bootReportFields, mua: v.literal("stdout") }),
-  v.strictObject({ ...bootReportFields, mua: v.literal("mailx"), "mua-param": v.optional(v.strictObject({ path: v.optional(v.string()), "int-opts": v.optional(v.array(v.string())) })) }),
+  v.strictObject({ ...bootReportFields, mua: v.literal("mailx"), "mua-param": v.optional(v.strictObject({ path: v.optional(v.string()), exec: v.optional(v.pipe(v.string(), v.description("the mailx program (PALHM's name for path)"))), "int-opts": v.optional(v.array(v.string())) })) }),
   v.strictObject({ ...bootReportFields, mua: v.literal("aws-sns"), "mua-param": v.optional(v.strictObject({ profile: v.optional(v.string()), region: v.optional(v.string()) })) }),
 ]);
 

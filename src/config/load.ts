@@ -65,8 +65,10 @@ interface _LoadContext extends ConfigContext {
 }
 
 export const SYSTEM_CONFIG = "/etc/palhm/palhm.config.ts";
+/** Where PALHM reads its config without -f: its README's path, then its program's. Looked at after the TS locations. */
+export const PALHM_SYSTEM_CONFIGS = ["/etc/palhm/palhm.conf", "/etc/palhm/palhm.jsonc"] as const;
 
-/** The config file to load: -f, then $PALHM_CONFIG, then ./palhm.config.ts, then /etc/palhm/palhm.config.ts. */
+/** The config file to load: -f, then $PALHM_CONFIG, then ./palhm.config.ts, /etc/palhm/palhm.config.ts, /etc/palhm/palhm.conf, /etc/palhm/palhm.jsonc. */
 export function locateConfig(options: LoadOptions = {}): string {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
@@ -79,8 +81,10 @@ export function locateConfig(options: LoadOptions = {}): string {
   }
   const local = resolvePath(cwd, "palhm.config.ts");
   if (existsSync(local)) return local;
-  if (existsSync(SYSTEM_CONFIG)) return SYSTEM_CONFIG;
-  throw new ConfigError(`no config file: give one with -f FILE or $PALHM_CONFIG, or create ${local} or ${SYSTEM_CONFIG}`);
+  for (const file of [SYSTEM_CONFIG, ...PALHM_SYSTEM_CONFIGS]) if (existsSync(file)) return file;
+  throw new ConfigError(
+    `no config file: give one with -f FILE or $PALHM_CONFIG, or create ${local} or ${SYSTEM_CONFIG} (or PALHM's ${PALHM_SYSTEM_CONFIGS.join(" or ")})`,
+  );
 }
 
 function _withSource(e: unknown, source: string): unknown {
@@ -176,20 +180,26 @@ async function _readModule(entry: unknown, source: string, ctx: _LoadContext) {
 }
 
 /**
- * Reads a config and what it includes, depth first: included configs come
- * before the config including them. A config is known by its file, or (an
- * included TS config object) by the object itself: one file may define several.
+ * Reads a config and what it includes, depth first, into merge order (a
+ * later config's settings override an earlier one's). A TS config comes
+ * after the configs it includes, so its own settings win. A PALHM JSON config
+ * comes before them, as PALHM merges: "vl", "nb-workers" and the boot report's
+ * "subject" of an included file override the including file's, and
+ * "mail-to" lists the including file's recipients first.
+ * A config is known by its file, or (an included TS config object) by the
+ * object itself: one file may define several.
  */
 async function _collect(entry: unknown, source: string, ctx: _LoadContext, out: _Unit[], chain: _Link[], done: Set<unknown>) {
   const at = chain.findIndex((l) => l.key === entry);
   if (at >= 0) throw new ConfigError(`include cycle: ${[...chain.slice(at).map((l) => l.source), source].join(" -> ")}`);
   // The same config reached twice along different paths (a diamond) is merged once.
   if (done.has(entry)) return;
-  const { config, includes } =
-    typeof entry === "string" && _isJson(entry) ? _readJson(entry) : await _readModule(entry, source, ctx);
+  const json = typeof entry === "string" && _isJson(entry);
+  const { config, includes } = json ? _readJson(entry) : await _readModule(entry, source, ctx);
+  if (json) out.push({ source, config });
   for (const inc of includes) await _collect(inc.entry, inc.source, ctx, out, [...chain, { key: entry, source }], done);
   done.add(entry);
-  out.push({ source, config });
+  if (!json) out.push({ source, config });
 }
 
 interface _Link {
@@ -205,7 +215,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<ResolvedCon
   const units: _Unit[] = [];
   try {
     await _collect(file, file, ctx, units, [], new Set());
-    return resolveConfig(units, { env, ...(options.verbosity ? { verbosity: options.verbosity } : {}) });
+    return { file, ...resolveConfig(units, { env, ...(options.verbosity ? { verbosity: options.verbosity } : {}) }) };
   } catch (e) {
     throw _asWritten(e);
   }

@@ -2,13 +2,16 @@
  * `palhm migrate`: a PALHM JSON/JSONC config (and the JSON files it
  * includes) written as one `palhm.config.ts`. Each included file becomes a
  * `defineConfig` constant listed in `include`, so the structure survives and
- * the types see every exec and task id.
+ * the types see every exec and task id. PALHM's include order is kept
+ * (migrate-order.ts) and secrets are kept out of the text (migrate-secrets.ts).
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, resolve as resolvePath } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { parseJsonc } from "./jsonc.ts";
 import { isPalhmJsonFile, translatePalhmJson } from "./palhm-json.ts";
+import { keepPalhmOrder } from "./migrate-order.ts";
+import { secretExpressions, secretHelper, secretImports, takeSecrets, type MovedSecret } from "./migrate-secrets.ts";
 
 interface _File {
   readonly source: string;
@@ -72,16 +75,31 @@ function _read(file: string, chain: string[], out: _File[], taken: Set<string>):
   out.push({ source: file, name: chain.length === 0 ? "config" : _constName(file, taken), config, includes });
 }
 
-/** The `palhm.config.ts` text equivalent to the PALHM JSON config `file`. */
-export function migratePalhmJson(file: string): string {
-  const files: _File[] = [];
-  _read(resolvePath(file), [], files, new Set(["config", "defineConfig"]));
+export interface Migration {
+  /** The palhm.config.ts text. */
+  readonly ts: string;
+  /** The secrets taken out of it, by the environment variable that now holds each. */
+  readonly secrets: readonly MovedSecret[];
+}
+
+/**
+ * The `palhm.config.ts` equivalent to the PALHM JSON config `file`, with its
+ * secrets read from the environment (`envFile`: loaded from that env file).
+ */
+export function migratePalhmJson(file: string, options: { envFile?: string } = {}): Migration {
+  const read: _File[] = [];
+  _read(resolvePath(file), [], read, new Set(["config", "defineConfig"]));
+  keepPalhmOrder(resolvePath(file), read);
+  const taken = takeSecrets(read.map((f) => f.config));
+  const files = read.map((f, i) => ({ ...f, config: taken.configs[i] }));
   const byPath = new Map(files.map((f) => [f.source, f]));
   const lines = [
     `// Migrated by \`palhm migrate\` from the PALHM config ${resolvePath(file)}.`,
+    ...(taken.secrets.length ? secretImports(options.envFile) : []),
     `import { defineConfig } from "palhm";`,
   ];
   for (const f of files) if (f.module) lines.push(`import ${f.name} from ${JSON.stringify(f.source)};`);
+  if (taken.secrets.length) lines.push("", ...secretHelper(options.envFile));
   for (const f of files) {
     if (f.module) continue;
     const body = { ...(f.includes.length ? { include: "\0" } : {}), ...(f.config as object) };
@@ -92,5 +110,5 @@ export function migratePalhmJson(file: string): string {
     lines.push("", `/** From ${f.source} */`);
     lines.push(f.name === "config" ? `export default defineConfig(${literal});` : `const ${f.name} = defineConfig(${literal});`);
   }
-  return lines.join("\n") + "\n";
+  return { ts: secretExpressions(lines.join("\n") + "\n"), secrets: taken.secrets };
 }

@@ -25,8 +25,21 @@ function _rename(o: Obj, names: Record<string, string>, drop: readonly string[] 
 const EXEC_KEYS = { "vl-stderr": "vlStderr", "vl-stdout": "vlStdout" };
 const ROTATION_KEYS = { "nb-copy-limit": "nbCopyLimit", "root-size-limit": "rootSizeLimit" };
 const BACKEND_KEYS = { ...ROTATION_KEYS, "sink-storage-class": "sinkStorageClass", "rot-storage-class": "rotStorageClass" };
-/** PALHM's localfs `block-size` tuned its dd; palhm writes without dd, so it is accepted and has no effect. */
-const BACKEND_IGNORED = ["block-size"];
+/**
+ * PALHM's localfs `block-size` tuned its dd; palhm writes without dd, so it is accepted and has no effect.
+ * `prefix` is PALHM's reserved naming of copies: only its default exists (checked by _prefix).
+ */
+const BACKEND_IGNORED = ["block-size", "prefix"];
+
+/** `"prefix": { "type": "default" }`, as PALHM's sample configs have it, names copies as always; nothing else exists. */
+function _prefix(prefix: unknown, path: Path): void {
+  const isDefault = isObj(prefix) && prefix.type === "default" && Object.keys(prefix).length === 1;
+  _need(
+    isDefault,
+    `only { "type": "default" } is supported: a copy is named by the UTC time of its run, as \`date --utc --iso-8601=seconds\` prints it (got ${JSON.stringify(prefix)})`,
+    path,
+  );
+}
 
 function _need(cond: boolean, message: string, path: Path): asserts cond {
   if (!cond) throw new ConfigError(message, formatPath(path));
@@ -36,12 +49,15 @@ function _execRef(e: unknown, path: Path, extra: "step" | "pipeline"): unknown {
   if (!isObj(e)) return e;
   const { type, ...rest } = e;
   switch (type) {
-    case "exec":
+    case "exec": {
       _need(typeof rest["exec-id"] === "string", 'needs "exec-id"', path);
-      _need(Object.keys(rest).length === 1, `unexpected key ${JSON.stringify(Object.keys(rest).find((k) => k !== "exec-id"))} in an "exec" entry`, path);
-      return rest["exec-id"];
+      const extra = Object.keys(rest).find((k) => k !== "exec-id" && !(k in EXEC_KEYS));
+      _need(extra === undefined, `unexpected key ${JSON.stringify(extra)} in an "exec" entry (known: exec-id, vl-stderr, vl-stdout)`, path);
+      // With its own thresholds, the use is an exec-append that appends nothing.
+      return Object.keys(rest).length === 1 ? rest["exec-id"] : _rename(rest, { "exec-id": "exec", ...EXEC_KEYS });
+    }
     case "exec-append":
-      return _rename(rest, { "exec-id": "exec" });
+      return _rename(rest, { "exec-id": "exec", ...EXEC_KEYS });
     case "exec-inline":
       return _rename(rest, EXEC_KEYS);
     case "task":
@@ -77,6 +93,8 @@ function _byId(list: unknown, path: Path, each: (e: Obj, path: Path) => unknown)
 function _object(o: unknown, path: Path): unknown {
   if (!isObj(o)) return o;
   const r = _rename(o, { "alloc-size": "allocSize" });
+  // PALHM joins ROOT/PREFIX and the path, so "/abs/x.bin" lands at PREFIX/abs/x.bin: inside the copy, never outside it.
+  if (typeof r.path === "string") r.path = r.path.replace(/^\/+/, "");
   r.pipeline = _list(r.pipeline, [...path, "pipeline"], (e, p) => _execRef(e, p, "pipeline"));
   if ("restore" in r) r.restore = _list(r.restore, [...path, "restore"], (e, p) => _execRef(e, p, "pipeline"));
   return r;
@@ -85,12 +103,14 @@ function _object(o: unknown, path: Path): unknown {
 function _task(t: Obj, path: Path): unknown {
   if (t.type === "routine") {
     const r = _rename(t, { routine: "steps" });
-    r.steps = _list(r.steps, [...path, "steps"], (e, p) => _execRef(e, p, "step"));
+    // Faults found here are located as written: "routine", not palhm's "steps".
+    r.steps = _list(r.steps, [...path, "routine"], (e, p) => _execRef(e, p, "step"));
     return r;
   }
   if (t.type !== "backup") return t;
   const { backend, "backend-param": param, ...rest } = t;
   _need(param === undefined || isObj(param), "expected an object", [...path, "backend-param"]);
+  if (param && "prefix" in param) _prefix(param.prefix, [...path, "backend-param", "prefix"]);
   const r: Obj = { type: rest.type, backend: { type: backend, ..._rename(param ?? {}, BACKEND_KEYS, BACKEND_IGNORED) }, ..._rename(rest, { "object-groups": "objectGroups" }) };
   r.objects = _list(r.objects, [...path, "objects"], _object);
   return r;
@@ -109,7 +129,8 @@ function _bootReport(b: unknown, path: Path): unknown {
   if (param === undefined) r.mua = mua;
   else {
     _need(isObj(param), "expected an object", [...path, "mua-param"]);
-    r.mua = { type: mua, ..._rename(param, { "int-opts": "intOpts" }) };
+    // PALHM's mailx MUA names its program `exec`; palhm's is `path`.
+    r.mua = { type: mua, ..._rename(param, mua === "mailx" ? { "int-opts": "intOpts", exec: "path" } : { "int-opts": "intOpts" }) };
   }
   return r;
 }
@@ -131,6 +152,6 @@ export function translatePalhmJson(doc: unknown): { config: unknown; include: st
   const c = _rename(rest, { "nb-workers": "workers", vl: "verbosity", "boot-report": "bootReport", "hooks-dir": "hooksDir" });
   if ("execs" in c) c.execs = _byId(c.execs, ["execs"], (e) => _rename(e, EXEC_KEYS));
   if ("tasks" in c) c.tasks = _byId(c.tasks, ["tasks"], _task);
-  if ("bootReport" in c) c.bootReport = _bootReport(c.bootReport, ["bootReport"]);
+  if ("bootReport" in c) c.bootReport = _bootReport(c.bootReport, ["boot-report"]);
   return { config: c, include: (include as string[] | undefined) ?? [] };
 }

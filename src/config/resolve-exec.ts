@@ -59,7 +59,13 @@ export function resolveExecRef(
   if ("exec" in ref) {
     const exec = execs.get(ref.exec);
     if (!exec) throw _unknown(ref.exec, execs, [...path, "exec"], source);
-    return { ...exec, argv: [...exec.argv, ...(ref.argv ?? [])], env: { ...exec.env, ...ref.env } };
+    return {
+      ...exec,
+      argv: [...exec.argv, ...(ref.argv ?? [])],
+      env: { ...exec.env, ...ref.env },
+      vlStderr: ref.vlStderr ?? exec.vlStderr,
+      vlStdout: ref.vlStdout ?? exec.vlStdout,
+    };
   }
   return resolveExecDef(ref, path, source);
 }

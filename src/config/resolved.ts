@@ -101,7 +101,12 @@ export interface ResolvedBootReport {
 }
 
 export interface ResolvedConfig {
-  /** Files the config was read from, including includes, in load order. */
+  /** The config file that was loaded (by -f, $PALHM_CONFIG or the lookup); absent for a config built in memory. */
+  readonly file?: string;
+  /**
+   * Files the config was read from, including includes, in merge order: a later one's settings override an
+   * earlier one's. A TS config comes after what it includes; a PALHM JSON one before (PALHM lets includes override).
+   */
   readonly sources: readonly string[];
   /** Effective worker count (>= 1): 0/negative resolved to the CPUs available. */
   readonly workers: number;

@@ -33,6 +33,8 @@ const execAppendSchema = v.strictObject({
   exec: v.string(),
   argv: v.optional(argv),
   env: v.optional(env),
+  vlStderr: v.optional(v.number()),
+  vlStdout: v.optional(v.number()),
 });
 
 /** By id, appended (`{exec, argv, env}`) or inline: the shape decides which, so errors point at the right keys. */

@@ -54,6 +54,10 @@ export type ExecRef<X extends string = string> =
       argv?: readonly string[];
       /** Variables added to the exec's environment. */
       env?: Readonly<Record<string, string>>;
+      /** The exec's `vlStderr` for this use (PALHM `vl-stderr` on an `exec`/`exec-append` entry). */
+      vlStderr?: number;
+      /** The exec's `vlStdout` for this use. */
+      vlStdout?: number;
     }
   | ExecDef;
 

@@ -20,16 +20,19 @@ export function parseEc(text: string): EcRange {
   }
   const c = COMPARE.exec(text);
   if (!c) throw new Error(`invalid exit code range "${text}" (expected "MIN-MAX" or "[<|<=|>|>=|==]N")`);
-  const n = code(c[2]!, text);
+  const op = c[1] ?? "==";
+  // An exact code must exist; a comparator is the codes 0..255 it admits (PALHM's "<256" is every code).
+  const n = op === "==" ? code(c[2]!, text) : Number(c[2]!);
   let range: [number, number];
-  switch (c[1] ?? "==") {
+  switch (op) {
     case "<": range = [0, n - 1]; break;
     case "<=": range = [0, n]; break;
     case ">": range = [n + 1, 255]; break;
     case ">=": range = [n, 255]; break;
     default: range = [n, n];
   }
-  if (range[0] > range[1]) throw new Error(`empty exit code range "${text}"`);
+  range = [Math.max(0, range[0]), Math.min(255, range[1])];
+  if (range[0] > range[1]) throw new Error(`empty exit code range "${text}" (exit codes are 0..255)`);
   return { min: range[0], max: range[1], text };
 }
 

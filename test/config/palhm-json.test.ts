@@ -97,7 +97,8 @@ describe("PALHM JSON/JSONC", () => {
     const p = project();
     const file = p.write({ "palhm.jsonc": MAIN, "conf.d/core.json": CORE });
     const c = await loadConfig({ file, env: {} });
-    expect(c.sources).toEqual([p.path("conf.d/core.json"), file]);
+    expect(c.file).toBe(file);
+    expect(c.sources).toEqual([file, p.path("conf.d/core.json")]);
     expect(c.workers).toBe(1);
     expect(c.verbosity).toBe(4);
     const backup = c.tasks.get("backup") as ResolvedBackupTask;
@@ -161,7 +162,7 @@ describe("include (JSON)", () => {
     const task = `{ "id": "t", "type": "routine", "routine": [] }`;
     const file = p.write({ "main.json": `{ "include": ["sub/a.json"], "tasks": [ ${task} ] }`, "sub/a.json": `{ "tasks": [ ${task} ] }` });
     const e = await errorOf(() => loadConfig({ file, env: {} }));
-    expect(e.message).toContain(`task "t" is defined twice: in ${p.path("sub/a.json")} and in ${file}`);
+    expect(e.message).toContain(`task "t" is defined twice: in ${file} and in ${p.path("sub/a.json")}`);
   });
 
   test("relative paths resolve against the including file; a cycle is an error", async () => {
@@ -181,11 +182,11 @@ describe("include (JSON)", () => {
     const p = project();
     const file = p.write({ "main.json": `{ "include": ["a.json", "b.json"] }`, "a.json": `{ "include": ["core.json"] }`, "b.json": `{ "include": ["core.json"] }`, "core.json": CORE });
     const c = await loadConfig({ file, env: {} });
-    expect(c.sources).toEqual([p.path("core.json"), p.path("a.json"), p.path("b.json"), file]);
+    expect(c.sources).toEqual([file, p.path("a.json"), p.path("core.json"), p.path("b.json")]);
     expect(c.execs.has("tar")).toBe(true);
   });
 
-  test("boot report: mua set once, mail-to concatenated, later settings override", async () => {
+  test("as in PALHM, an included file's settings override the including file's; mua set once; mail-to the including file's first", async () => {
     const p = project();
     const file = p.write({
       "main.json": `{ "include": ["base.json"], "vl": 2, "boot-report": { "mail-to": ["ops@example.com"], "subject": "S" } }`,
@@ -193,11 +194,11 @@ describe("include (JSON)", () => {
       "twice.json": `{ "include": ["base.json"], "boot-report": { "mua": "mailx", "mail-to": ["x"] } }`,
     });
     const c = await loadConfig({ file, env: {} });
-    expect(c.verbosity).toBe(2);
+    expect(c.verbosity).toBe(4);
     expect(c.workers).toBe(3);
-    expect(c.bootReport).toMatchObject({ mua: { type: "stdout" }, mailTo: ["root", "ops@example.com"], subject: "S" });
+    expect(c.bootReport).toMatchObject({ mua: { type: "stdout" }, mailTo: ["ops@example.com", "root"], subject: "T" });
     const e = await errorOf(() => loadConfig({ file: p.path("twice.json"), env: {} }));
-    expect(e.message).toContain(`bootReport.mua: the boot report's mua is set twice: in ${p.path("base.json")} and in ${p.path("twice.json")}`);
+    expect(e.message).toContain(`the boot report's mua is set twice: in ${p.path("twice.json")} and in ${p.path("base.json")}`);
   });
 
   test("a JSON config may include a TS config", async () => {

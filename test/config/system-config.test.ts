@@ -5,26 +5,16 @@
  */
 import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { CLI } from "../cli/_cli.ts";
+import { etcOverlayUnavailable, withEtcPalhm } from "../cli/_etc-palhm.ts";
 import { useTempProjects } from "./_fixture.ts";
 
 const project = useTempProjects();
 
-/** Runs `palhm ARGS` in `cwd` with /etc/palhm/palhm.config.ts holding `config` (null: no such file). */
-function withSystemConfig(dir: string, config: string | null, args: string[], cwd: string) {
-  for (const d of ["upper", "work"]) mkdirSync(join(dir, d), { recursive: true });
-  const write = config === null ? "rm -rf /etc/palhm" : `mkdir -p /etc/palhm && printf '%s' "$1" > /etc/palhm/palhm.config.ts`;
-  const script = `mount -t overlay overlay -o lowerdir=/etc,upperdir=${dir}/upper,workdir=${dir}/work /etc && ${write} && cd "$2" && shift 2 && exec "$@"`;
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "PALHM_CONFIG")) as Record<string, string>;
-  const r = Bun.spawnSync(["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", config ?? "", cwd, "bun", CLI, ...args], { env, stdout: "pipe", stderr: "pipe" });
-  return { status: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
-}
+/** Runs `palhm ARGS` in `cwd` with /etc/palhm/palhm.config.ts holding `config` (null: no /etc/palhm). */
+const withSystemConfig = (dir: string, config: string | null, args: string[], cwd: string) =>
+  withEtcPalhm(dir, config === null ? null : { "palhm.config.ts": config }, args, cwd);
 
-const probe = (() => {
-  const p = Bun.spawnSync(["unshare", "-m", "--propagation", "private", "true"], { stderr: "pipe" });
-  return p.exitCode === 0 ? null : p.stderr.toString().trim() || "unshare failed";
-})();
+const probe = etcOverlayUnavailable;
 
 describe("config lookup: /etc/palhm/palhm.config.ts", () => {
   test.skipIf(probe !== null)(`loaded when there is no -f, no $PALHM_CONFIG and no ./palhm.config.ts${probe ? ` (skipped: ${probe})` : ""}`, () => {

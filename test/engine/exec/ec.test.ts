@@ -23,6 +23,10 @@ describe("ec grammar (SPEC section 2)", () => {
     [">253", [254, 255]],
     [">=253", [253, 254, 255]],
     [">=0", span(0, 255)],
+    // PALHM's comparators admit the codes of 0..255 they cover: "<256" is every code.
+    ["<256", span(0, 255)],
+    ["<=1000", span(0, 255)],
+    [" >= 0", span(0, 255)],
   ] as [string, number[]][])("%p accepts exactly %j", (text, codes) => {
     expect(accepted(text)).toEqual(codes);
   });
@@ -32,7 +36,7 @@ describe("ec grammar (SPEC section 2)", () => {
     ["<0", 'empty exit code range "<0"'],
     [">255", 'empty exit code range ">255"'],
     ["256", 'exit code 256 out of 0..255 in "256"'],
-    ["<256", 'exit code 256 out of 0..255 in "<256"'],
+    [">=256", 'empty exit code range ">=256" (exit codes are 0..255)'],
     ["0-300", 'exit code 300 out of 0..255 in "0-300"'],
     ["", 'invalid exit code range ""'],
     ["!=0", 'invalid exit code range "!=0"'],

@@ -13,13 +13,11 @@
  * pipeline names but no config defines is an error.
  */
 import { defineConfig } from "palhm";
+import { files, zstd } from "palhm/recipes";
 
 export default defineConfig({
   execs: {
-    /** tar exits 1 when a file changed while it was read: the archive is still usable. */
-    tar: { argv: ["tar", "--xattrs", "--warning=none", "-cf", "-"], ec: "<2" },
     zstd: { argv: ["zstd", "-T0"] },
-    unzstd: { argv: ["zstd", "-d"] },
     "os-release": { argv: ["cat", "/etc/os-release"] },
     /** The package list (Debian, Ubuntu); on an rpm host: ["rpm", "-qa"]. */
     packages: { argv: ["dpkg-query", "-l"] },
@@ -35,12 +33,10 @@ export default defineConfig({
       objects: [
         { path: "os-release", pipeline: ["os-release"] },
         { path: "packages.zst", pipeline: ["packages", "zstd"] },
-        {
-          path: "etc.tar.zst",
-          pipeline: [{ exec: "tar", argv: ["-C", "/", "etc"] }, "zstd"],
-          // `palhm restore backup --object etc.tar.zst` runs this; `--to DIR` writes the file instead.
-          restore: ["unzstd", { argv: ["tar", "-xf", "-", "-C", "/"] }],
-        },
+        // A recipe (palhm/recipes: files, mysql, postgres, sqlite; zstd, xz, age, gpg): the pipeline and its
+        // restore pipeline. `palhm restore backup --object etc.tar.zst` extracts it back into /;
+        // `--to DIR` writes the file instead.
+        files({ path: "etc.tar", paths: ["/etc"], through: [zstd()] }), // stored as etc.tar.zst
       ],
     },
   },

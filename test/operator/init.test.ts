@@ -31,7 +31,7 @@ async function run(argv: string[], cwd: string): Promise<{ status: number; out: 
 describe("palhm init, with only the compiled binary", () => {
   const dir = p.path("etc-palhm");
 
-  test("writes the starter config, a tsconfig.json and the declarations of \"palhm\" into an empty directory", async () => {
+  test("writes the starter config, a tsconfig.json and the declarations of \"palhm\" and \"palhm/recipes\" into an empty directory", async () => {
     mkdirSync(dir);
     const r = await run([bin, "init", dir], p.dir);
     expect(r.err).toBe("");
@@ -39,6 +39,8 @@ describe("palhm init, with only the compiled binary", () => {
     expect(readdirSync(dir).sort()).toEqual([".palhm", "palhm.config.ts", "tsconfig.json"]);
     expect(readFileSync(join(dir, "palhm.config.ts"), "utf8")).toContain(`import { defineConfig } from "palhm";`);
     expect(existsSync(join(dir, ".palhm/types/palhm/index.d.ts"))).toBe(true);
+    expect(readFileSync(join(dir, "palhm.config.ts"), "utf8")).toContain(`from "palhm/recipes";`);
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, "tsconfig.json"), "utf8")).compilerOptions.paths)).toEqual(["palhm", "palhm/recipes"]);
   });
 
   test("tsc --noEmit passes on the starter, there, with nothing else installed", async () => {

@@ -14,6 +14,7 @@ export const commands: Record<string, () => Promise<{ default: CommandDef<any> }
   migrate: () => import("./migrate.ts"),
   schema: () => import("./schema.ts"),
   init: () => import("./init.ts"),
+  schedule: () => import("./schedule.ts"),
   help: () => import("./help.ts"),
 };
 

@@ -17,6 +17,12 @@ export default defineCommand({
     const unused = found.filter((p) => !p.used);
     if (unused.length) log.debug(`not installed here, but no task uses them: ${unused.map((p) => `${p.where} ("${p.program}" ${p.problem})`).join(", ")}`);
     const problems: string[] = found.filter((p) => p.used).map((p) => `${p.where}: "${p.program}" ${p.problem}`);
+    const { scheduledTasks } = await import("../schedule/plan.ts");
+    const { analyzeCalendar } = await import("../schedule/calendar.ts");
+    for (const t of scheduledTasks(config)) {
+      const verdict = await analyzeCalendar(t.schedule);
+      if (verdict && "problem" in verdict) problems.push(`tasks.${t.id}.schedule: ${verdict.problem}`);
+    }
     const { scanHooksDir } = await import("../hooks/hooks-dir.ts");
     await scanHooksDir(config.hooksDir).catch((e: Error) => problems.push(`hooks: ${e.message}`));
     if (problems.length) {

@@ -1,0 +1,22 @@
+/** The tasks of a config that have a schedule, with what their sandboxed unit must be allowed to write. */
+import { localPaths } from "../backends/local-paths.ts";
+import type { ResolvedConfig, ResolvedTask } from "../config/resolved.ts";
+import type { ScheduledTask } from "./units.ts";
+
+/** The local directories a task writes: its backend's, or those of every task a routine runs (transitively). */
+function _writable(config: ResolvedConfig, task: ResolvedTask, seen = new Set<string>()): string[] {
+  if (seen.has(task.id)) return [];
+  seen.add(task.id);
+  if (task.type === "backup") return localPaths(task.backend);
+  return task.steps.flatMap((s) => {
+    if (s.kind !== "task") return [];
+    const sub = config.tasks.get(s.task);
+    return sub ? _writable(config, sub, seen) : [];
+  });
+}
+
+export function scheduledTasks(config: ResolvedConfig): ScheduledTask[] {
+  return [...config.tasks.values()]
+    .filter((t): t is ResolvedTask & { schedule: string } => t.schedule !== undefined)
+    .map((t) => ({ id: t.id, schedule: t.schedule, writablePaths: [...new Set(_writable(config, t))] }));
+}

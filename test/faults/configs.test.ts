@@ -62,6 +62,7 @@ function _expectUserError(r: CliResult, c: Case): void {
   expect(r.status).toBe(2);
   expect(r.stdout).toBe("");
   expect(r.stderr).toStartWith("palhm: ");
+  expect(r.stderr).not.toContain("internal error");
   expect(r.stderr).not.toMatch(/^\s+at /m);
   expect(r.stderr.trimEnd().split("\n").length).toBeLessThanOrEqual(3);
   for (const e of c.expects) expect(r.stderr).toContain(e);

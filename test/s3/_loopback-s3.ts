@@ -7,11 +7,22 @@
  *
  * `fault` lets a test answer a request with an error (503 SlowDown, 403...)
  * before the server handles it; `requests` records every call.
+ *
+ * Archive storage classes behave as in S3 (s3rver has none of this): an
+ * object in GLACIER or DEEP_ARCHIVE answers GetObject with 403
+ * InvalidObjectState until it is restored; HeadObject shows its class and
+ * `x-amz-restore`; RestoreObject (POST ?restore) starts a thaw (202), which
+ * `finishThaws()` completes.
  */
 export interface StoredObject {
   data: Uint8Array;
   storageClass: string;
+  /** RestoreObject was asked: `ongoing` until `finishThaws()`, then `done` (readable). */
+  thaw?: { state: "ongoing" | "done"; days: number };
 }
+
+const _ARCHIVE_CLASSES = new Set(["GLACIER", "DEEP_ARCHIVE"]);
+const _frozen = (o: StoredObject) => _ARCHIVE_CLASSES.has(o.storageClass) && o.thaw?.state !== "done";
 
 export interface Upload {
   key: string;
@@ -36,6 +47,8 @@ export interface LoopbackS3 {
   readonly requests: RecordedRequest[];
   /** Answer with an error instead of handling the request, when it returns one. */
   fault: ((r: RecordedRequest) => Response | undefined) | null;
+  /** Completes every thaw RestoreObject started: those objects can be read. */
+  finishThaws(): void;
   stop(): Promise<void>;
 }
 
@@ -66,6 +79,9 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
     uploads,
     requests,
     fault: null,
+    finishThaws() {
+      for (const o of objects.values()) if (o.thaw) o.thaw.state = "done";
+    },
     async stop() {
       await server.stop(true);
     },
@@ -128,9 +144,19 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
       objects.set(key, { data: body, storageClass: r.headers.get("x-amz-storage-class") ?? "STANDARD" });
       return new Response(null, { headers: { etag: _etag(body) } });
     }
+    if (req.method === "POST" && q.has("restore")) return restoreObject(key, new TextDecoder().decode(body));
+    if (req.method === "HEAD") {
+      const o = objects.get(key);
+      if (!o) return new Response(null, { status: 404 });
+      const headers: Record<string, string> = { etag: _etag(o.data), "content-length": String(o.data.length) };
+      if (o.storageClass !== "STANDARD") headers["x-amz-storage-class"] = o.storageClass;
+      if (o.thaw) headers["x-amz-restore"] = o.thaw.state === "ongoing" ? 'ongoing-request="true"' : 'ongoing-request="false", expiry-date="Fri, 01 Jan 2100 00:00:00 GMT"';
+      return new Response(null, { headers });
+    }
     if (req.method === "GET") {
       const o = objects.get(key);
       if (!o) return s3ErrorResponse(404, "NoSuchKey", "The specified key does not exist.");
+      if (_frozen(o)) return s3ErrorResponse(403, "InvalidObjectState", "The operation is not valid for the object's storage class");
       return new Response(o.data, { headers: { etag: _etag(o.data), "content-length": String(o.data.length) } });
     }
     if (req.method === "DELETE") {
@@ -154,6 +180,20 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
     return _xml(
       `<ListBucketResult><Name>${bucket}</Name><Prefix>${_esc(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${next}${contents}</ListBucketResult>`,
     );
+  }
+
+  function restoreObject(key: string, xml: string): Response {
+    const o = objects.get(key);
+    if (!o) return s3ErrorResponse(404, "NoSuchKey", "The specified key does not exist.");
+    if (!_ARCHIVE_CLASSES.has(o.storageClass)) return s3ErrorResponse(403, "InvalidObjectState", "Restore is not allowed for the object's current storage class");
+    if (o.thaw?.state === "ongoing") return s3ErrorResponse(409, "RestoreAlreadyInProgress", "Object restore is already in progress");
+    const days = Number(/<Days>(\d+)<\/Days>/.exec(xml)?.[1] ?? 0);
+    if (o.thaw?.state === "done") {
+      o.thaw.days = days;
+      return new Response(null, { status: 200 });
+    }
+    o.thaw = { state: "ongoing", days };
+    return new Response(null, { status: 202 });
   }
 
   function listUploads(q: URLSearchParams): Response {

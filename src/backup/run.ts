@@ -23,6 +23,7 @@ import { Schedule, runScheduled } from "./dag.ts";
 import type { Manifest, ManifestObject } from "./manifest.ts";
 import { prefixOf } from "./prefix.ts";
 import { objectHasher } from "./hash.ts";
+import { warnRotation } from "./rotation-warnings.ts";
 
 export { describeBackupPlan } from "./plan.ts";
 
@@ -61,11 +62,12 @@ export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Prom
         throw e;
       }
       ctx.log.info(`task ${task.id}: copy ${writer.location} complete (${objects.length} object(s))`);
-      removed.push(...(await _rotate(task, copies, writer.prefix, ctx, failures)));
+      const rotation = await _rotate(task, copies, writer.prefix, ctx, failures);
+      removed.push(...rotation.removed);
       await writer.finalize();
       return {
         task: task.id, prefix: writer.prefix, location: writer.location, objects, removed,
-        discarded: copies.capabilities.discards === true, durationMs: performance.now() - t0,
+        discarded: copies.capabilities.discards === true, durationMs: performance.now() - t0, ...rotation.facts,
       };
     });
   } finally {
@@ -197,17 +199,18 @@ function _manifest(task: ResolvedBackupTask, prefix: string, start: Date, object
   return { format: 1, task: task.id, host: hostname(), prefix, start: start.toISOString(), end: new Date().toISOString(), version: VERSION, objects: entries };
 }
 
-async function _rotate(task: ResolvedBackupTask, copies: Copies, prefix: string, ctx: RunContext, failures: RemovalFailure[]): Promise<string[]> {
+async function _rotate(task: ResolvedBackupTask, copies: Copies, prefix: string, ctx: RunContext, failures: RemovalFailure[]) {
   const limits = descriptorOf(task.backend).rotation(task.backend);
-  if (limits === null || copies.capabilities.discards) return [];
+  if (limits === null || copies.capabilities.discards) return { removed: [], facts: {} };
   let rotation;
   try {
     rotation = await copies.rotate(prefix, limits);
   } catch (e) {
     failures.push({ prefix, location: copies.describe(), error: new Error(`rotation could not list the copies: ${(e as Error).message}`) });
-    return [];
+    return { removed: [], facts: {} };
   }
   const { choice } = rotation;
+  warnRotation(task.id, copies.describe(), choice, ctx.log);
   if (choice.newExceedsSize) {
     ctx.log.warn(`task ${task.id}: the new copy ${prefix} alone is larger than rootSizeLimit (${limits.rootSizeLimit} bytes)`);
   }
@@ -219,5 +222,7 @@ async function _rotate(task: ResolvedBackupTask, copies: Copies, prefix: string,
     ctx.log.error(`task ${task.id}: rotation could not remove copy ${f.prefix} under ${copies.describe()} (the new copy ${prefix} is complete): ${f.error.message}`);
     failures.push({ ...f, error: new Error(`rotation could not remove copy ${f.prefix}: ${f.error.message}`) });
   }
-  return rotation.removed;
+  const failed = new Set(rotation.failures.map((f) => f.prefix));
+  const kept = choice.decisions.filter((d) => d.action === "keep" || failed.has(d.prefix)).length;
+  return { removed: rotation.removed, facts: { copiesKept: kept, futureCopies: choice.future } };
 }

@@ -16,6 +16,7 @@ export const commands: Record<string, () => Promise<{ default: CommandDef<any> }
   init: () => import("./init.ts"),
   schedule: () => import("./schedule.ts"),
   help: () => import("./help.ts"),
+  status: () => import("./status.ts"),
 };
 
 export async function loadCommand(name: string): Promise<CommandDef<any>> {

@@ -7,6 +7,7 @@
 import { ConfigError } from "../errors.ts";
 import type { CheckedBootReport, CheckedConfig, CheckedHooks, CheckedTask } from "./schema.ts";
 import type { ExecDefInput } from "./resolve-exec.ts";
+import type { CheckedPing, CheckedStatus } from "./schema-monitor.ts";
 
 /** One validated config file, in load order (included configs before the config including them). */
 export interface ConfigUnit {
@@ -29,6 +30,8 @@ export interface MergedConfig {
   readonly hooks: Sourced<CheckedHooks>[];
   hooksDir?: string;
   bootReport?: Sourced<CheckedBootReport> & { muaSource?: string };
+  /** Monitoring: later configs override `status`, `metrics`, `statusDir`; `pings` are concatenated. */
+  monitor: { status?: CheckedStatus; metricsTextfile?: string; statusDir?: string; pings: Sourced<CheckedPing[]>[] };
 }
 
 function _mergeIds<T>(kind: string, into: Map<string, Sourced<T>>, from: Record<string, T> | undefined, source: string) {
@@ -60,7 +63,7 @@ function _mergeBootReport(merged: MergedConfig, br: CheckedBootReport, source: s
 
 /** Merges validated configs, in load order. */
 export function mergeConfigs(units: readonly ConfigUnit[]): MergedConfig {
-  const merged: MergedConfig = { sources: [], modules: [], execs: new Map(), tasks: new Map(), hooks: [] };
+  const merged: MergedConfig = { sources: [], modules: [], execs: new Map(), tasks: new Map(), hooks: [], monitor: { pings: [] } };
   for (const { source, config: c } of units) {
     merged.sources.push(source);
     if (c.workers !== undefined) merged.workers = c.workers;
@@ -71,6 +74,10 @@ export function mergeConfigs(units: readonly ConfigUnit[]): MergedConfig {
     _mergeIds("task", merged.tasks, c.tasks, source);
     if (c.hooks) merged.hooks.push({ value: c.hooks, source });
     if (c.bootReport) _mergeBootReport(merged, c.bootReport, source);
+    if (c.status) merged.monitor.status = c.status;
+    if (c.metrics) merged.monitor.metricsTextfile = c.metrics.textfile;
+    if (c.statusDir !== undefined) merged.monitor.statusDir = c.statusDir;
+    if (c.pings?.length) merged.monitor.pings.push({ value: c.pings, source });
   }
   return merged;
 }

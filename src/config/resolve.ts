@@ -15,6 +15,7 @@ import { resolveBackupTask } from "./resolve-backup.ts";
 import { checkRoutineCycles, resolveRoutineTask } from "./resolve-routine.ts";
 import { resolveHooks } from "./resolve-hooks.ts";
 import { resolveBootReport } from "./resolve-boot-report.ts";
+import { resolveMonitoring } from "./resolve-monitor.ts";
 
 export const HOOKS_DIR_DEFAULT = "/etc/palhm/hooks.d";
 export const VERBOSITY_DEFAULT = 3;
@@ -72,6 +73,7 @@ export function resolveMerged(merged: MergedConfig, options: ResolveOptions = {}
     hooks: globalHooks,
     hooksDir: merged.hooksDir ?? env.PALHM_HOOKS ?? HOOKS_DIR_DEFAULT,
     ...(br ? { bootReport: resolveBootReport(br.value, br.source) } : {}),
+    monitoring: resolveMonitoring(merged, env),
   };
 }
 

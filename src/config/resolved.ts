@@ -7,6 +7,7 @@ import type { EcRange } from "../exec/ec.ts";
 import type { Limit } from "../backup/decimal.ts";
 import type { Mua } from "../boot-report/types.ts";
 import type { HookFn, StepFn } from "./types.ts";
+import type { ResolvedMonitoring } from "../monitor/observe.ts";
 
 /** A program ready to spawn: an exec with appended argv/env merged in. */
 export interface ResolvedExec {
@@ -119,4 +120,6 @@ export interface ResolvedConfig {
   /** Directory of hook executables: config `hooksDir`, else `$PALHM_HOOKS`, else /etc/palhm/hooks.d. */
   readonly hooksDir: string;
   readonly bootReport?: ResolvedBootReport;
+  /** Status records, metrics and pings. Absent in configs built by hand (library use, tests): nothing is recorded. */
+  readonly monitoring?: ResolvedMonitoring;
 }

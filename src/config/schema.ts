@@ -7,6 +7,7 @@
 import * as v from "valibot";
 import { calendarShapeProblem } from "../schedule/calendar.ts";
 import { backendSchemas } from "../backends/params.ts";
+import { configMonitorFields, taskMonitorFields } from "./schema-monitor.ts";
 
 const fn = v.custom<(...args: any[]) => unknown>((x) => typeof x === "function", "a function");
 /** A string handed to the kernel (argv, environment, a path): a C string, which ends at the first NUL. */
@@ -87,6 +88,7 @@ const backupTaskSchema = v.strictObject({
   objects: v.array(objectSchema),
   hooks: v.optional(hooksSchema),
   schedule: v.optional(scheduleSchema),
+  ...taskMonitorFields,
 });
 
 const sigmaskSchema = v.strictObject({
@@ -106,7 +108,7 @@ export const stepSchema = v.lazy((input) => {
   return execRefSchema;
 });
 
-const routineTaskSchema = v.strictObject({ type: v.literal("routine"), steps: v.array(stepSchema), schedule: v.optional(scheduleSchema) });
+const routineTaskSchema = v.strictObject({ type: v.literal("routine"), steps: v.array(stepSchema), schedule: v.optional(scheduleSchema), ...taskMonitorFields });
 
 export const taskSchema = v.variant("type", [backupTaskSchema, routineTaskSchema]);
 
@@ -147,6 +149,7 @@ export const userConfigSchema = v.strictObject({
   hooks: v.optional(hooksSchema),
   hooksDir: v.optional(osString),
   bootReport: v.optional(bootReportSchema),
+  ...configMonitorFields,
 });
 
 export type CheckedConfig = v.InferOutput<typeof userConfigSchema>;

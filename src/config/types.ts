@@ -126,6 +126,52 @@ export interface Hooks {
   restore?: StateHooks;
 }
 
+/**
+ * A duration for status thresholds: numbers with units `w`, `d`, `h`, `m` (minutes), `s`.
+ * @example "26h"
+ * @example "1d12h"
+ */
+export type StatusDuration = string;
+
+/** When `palhm status` calls a task's last success too old (Nagios/Icinga WARNING and CRITICAL). */
+export interface StatusParam {
+  /** Age of the last successful run past which the task is WARNING. @example "26h" */
+  warnAfter?: StatusDuration;
+  /** Age of the last successful run past which the task is CRITICAL (also when it never succeeded). @example "50h" */
+  critAfter?: StatusDuration;
+}
+
+/** When a ping is sent. */
+export type PingEvent = "start" | "success" | "failure";
+
+/**
+ * A ping to a monitoring service on a run's start, success or failure. A ping that fails is a
+ * warning, never a failed run.
+ *  - `healthchecks`: healthchecks.io or compatible; `url` is the check's ping URL
+ *    (`/start` and `/fail` are appended; the body is the run's summary, or the failure and its stderr).
+ *  - `uptime-kuma`: an Uptime Kuma push URL (`status`, `msg`, `ping` are set as its query).
+ *  - `ntfy`: a topic URL such as `https://ntfy.sh/mytopic` (put an access token in `headers`).
+ *  - `webhook`: POSTs the run's result as JSON (`event`, `task`, `ok`, `error`, `prefix`, `bytes`, ...).
+ * @example { type: "healthchecks", url: "https://hc-ping.com/UUID" }
+ */
+export interface PingParam {
+  type: "healthchecks" | "uptime-kuma" | "ntfy" | "webhook";
+  /** http:// or https:// URL. Often a secret itself: messages show only its origin. */
+  url: string;
+  /** @default healthchecks and webhook: all three; uptime-kuma: success and failure; ntfy: failure */
+  events?: readonly PingEvent[];
+  /** Seconds to wait for an answer (at most 300). @default 10 */
+  timeout?: number;
+  /** Extra request headers, e.g. `{ Authorization: "Bearer tk_..." }` for ntfy. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** Prometheus metrics for node_exporter's textfile collector. */
+export interface MetricsParam {
+  /** Absolute path of the textfile, rewritten atomically after every run. @example "/var/lib/node_exporter/palhm.prom" */
+  textfile: string;
+}
+
 /** A backup task: pipelines into a backend, rotated. */
 export interface BackupTask<X extends string = string, G extends string = string> {
   type: "backup";
@@ -145,6 +191,10 @@ export interface BackupTask<X extends string = string, G extends string = string
    * @example "Mon..Fri 22:00"
    */
   schedule?: string;
+  /** Thresholds for `palhm status` (override the config's `status`). */
+  status?: StatusParam;
+  /** Pings for this task's runs (also when a routine runs it), besides the config's `pings`. */
+  pings?: readonly PingParam[];
 }
 
 /** A builtin step. */
@@ -184,6 +234,10 @@ export interface RoutineTask<X extends string = string, T extends string = strin
    * @example "Mon..Fri 22:00"
    */
   schedule?: string;
+  /** Thresholds for `palhm status` (override the config's `status`). */
+  status?: StatusParam;
+  /** Pings for this task's runs, besides the config's `pings`. */
+  pings?: readonly PingParam[];
 }
 
 export type Task<X extends string = string, T extends string = string, G extends string = string> =
@@ -260,6 +314,17 @@ export interface PalhmConfig<X extends string = string, T extends string = strin
   /** Directory of hook executables. @default "/etc/palhm/hooks.d" (or `$PALHM_HOOKS`) */
   hooksDir?: string;
   bootReport?: BootReport;
+  /** Default thresholds of `palhm status` for every task. */
+  status?: StatusParam;
+  /** Pings for every task run from the command line (not repeated for the tasks a routine runs). Concatenated across included configs. */
+  pings?: readonly PingParam[];
+  /** Prometheus metrics of every task, in one node_exporter textfile. */
+  metrics?: MetricsParam;
+  /**
+   * Where each task's status record (last run, last success) is kept.
+   * @default `$PALHM_STATUS_DIR`, else "/var/lib/palhm" (when it exists or palhm runs as root), else `$XDG_STATE_HOME/palhm`
+   */
+  statusDir?: string;
   /** Phantom marker carrying the ids for included configs. */
   readonly __ids?: { execs: X; tasks: T };
 }

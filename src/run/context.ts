@@ -44,4 +44,8 @@ export interface BackupResult {
   /** The backend keeps nothing (its store discards): no copy to name, nothing rotated. */
   readonly discarded?: boolean;
   readonly durationMs: number;
+  /** Copies under the backend after rotation (absent for the null backend). */
+  readonly copiesKept?: number;
+  /** Copies dated after now that rotation left alone (a clock problem). */
+  readonly futureCopies?: readonly string[];
 }

@@ -8,6 +8,7 @@ import { descriptorOf } from "../backends/registry.ts";
 import type { BackupResult, RunContext } from "./context.ts";
 import { acquireLock } from "./lock.ts";
 import { runRoutine, type RoutineResult, type StepRecord } from "../routine/run.ts";
+import { observeRun } from "../monitor/observe.ts";
 
 export type TaskResult = BackupResult | RoutineResult;
 
@@ -48,9 +49,11 @@ export async function runTask(id: string, ctx: RunContext, steps?: StepRecord[])
   const lock = acquireLock(key, what, ctx.log);
   const inner: Chained = { ...ctx, [RUNNING]: [...chain, id] };
   try {
-    if (task.type === "routine") return await runRoutine(task, inner, steps);
-    const { runBackup } = await import("../backup/run.ts");
-    return await runBackup(task, inner);
+    return await observeRun(task, ctx, chain.length === 0, async (): Promise<TaskResult> => {
+      if (task.type === "routine") return await runRoutine(task, inner, steps);
+      const { runBackup } = await import("../backup/run.ts");
+      return await runBackup(task, inner);
+    });
   } finally {
     lock.release();
   }

@@ -1,0 +1,18 @@
+/**
+ * The documented user types of monitoring (src/config/types.ts) pinned to the
+ * valibot schema that checks them (src/config/schema-monitor.ts): a field
+ * added, renamed or retyped on one side only fails the typecheck.
+ */
+import type * as v from "valibot";
+import type { configMonitorFields, pingSchema, statusSchema } from "../../src/config/schema-monitor.ts";
+import type { MetricsParam, PalhmConfig, PingParam, StatusParam } from "../../src/config/types.ts";
+
+/** Plain shape: no readonly, optional keys marked `?` the same way on both sides, intersections flattened. */
+type Mutable<T> = T extends (infer U)[] | readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]-?: Mutable<Exclude<T[K], undefined>> } : T;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+export const status: Same<Mutable<v.InferInput<typeof statusSchema>>, Mutable<StatusParam>> = true;
+export const ping: Same<Mutable<v.InferInput<typeof pingSchema>>, Mutable<PingParam>> = true;
+type Top = { [K in keyof typeof configMonitorFields]: v.InferInput<(typeof configMonitorFields)[K]> };
+export const metrics: Same<Mutable<NonNullable<Top["metrics"]>>, Mutable<MetricsParam>> = true;
+export const top: Same<Mutable<Top>, Mutable<Pick<PalhmConfig, keyof Top>>> = true;

@@ -52,7 +52,8 @@ export async function* listObjects(b: Bucket, prefix: string, pageSize?: number)
 /** True if at least one object's key starts with `prefix`. */
 export async function anyObject(b: Bucket, prefix: string): Promise<boolean> {
   try {
-    const r = await b.client.send(new ListObjectsV2Command({ Bucket: b.name, Prefix: prefix, MaxKeys: 1 }));
+    // No MaxKeys: a truncated answer makes s3rver build a continuation token with DES, which Bun lacks (HTTP 500).
+    const r = await b.client.send(new ListObjectsV2Command({ Bucket: b.name, Prefix: prefix }));
     return (r.Contents?.length ?? 0) > 0;
   } catch (e) {
     throw s3Error(e, "ListObjectsV2", b.name, prefix);

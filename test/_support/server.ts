@@ -7,9 +7,16 @@ export interface Ran {
   readonly stderr: string;
 }
 
+export interface RunOptions {
+  readonly env?: Record<string, string>;
+  readonly input?: string;
+  readonly cwd?: string;
+}
+
 /** Runs a program to the end, stdin from `input`. */
-export async function runProgram(argv: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Ran> {
+export async function runProgram(argv: string[], options: RunOptions = {}): Promise<Ran> {
   const proc = Bun.spawn(argv, {
+    cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdin: options.input === undefined ? "ignore" : new TextEncoder().encode(options.input),
     stdout: "pipe",
@@ -20,7 +27,7 @@ export async function runProgram(argv: string[], options: { env?: Record<string,
 }
 
 /** Like runProgram, but a failure throws with the program's stderr. */
-export async function mustRun(argv: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<string> {
+export async function mustRun(argv: string[], options: RunOptions = {}): Promise<string> {
   const r = await runProgram(argv, options);
   if (r.status !== 0) throw new Error(`${argv.slice(0, 2).join(" ")} exited with ${r.status}: ${r.stderr.trim()}`);
   return r.stdout;

@@ -23,6 +23,13 @@ export default defineCommand({
       const verdict = await analyzeCalendar(t.schedule);
       if (verdict && "problem" in verdict) problems.push(`tasks.${t.id}.schedule: ${verdict.problem}`);
     }
+    const { sharedRoots } = await import("../check/shared-roots.ts");
+    for (const shared of sharedRoots(config)) {
+      log.warn(
+        `tasks ${shared.tasks.map((t) => `"${t}"`).join(", ")} share the backend root ${shared.root}: each keeps, lists and rotates only its own copies, ` +
+          "but legacy copies there (no manifest naming a task) count for every one of them; give each task its own root unless this is meant",
+      );
+    }
     const { scanHooksDir } = await import("../hooks/hooks-dir.ts");
     await scanHooksDir(config.hooksDir).catch((e: Error) => problems.push(`hooks: ${e.message}`));
     if (problems.length) {

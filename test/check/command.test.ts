@@ -68,3 +68,24 @@ describe("palhm check", () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });
+
+describe("palhm check on tasks sharing a backend root", () => {
+  test("warns naming the tasks and the root, and still passes", async () => {
+    const p = project();
+    const root = p.path("backups");
+    const file = p.write({
+      "palhm.config.ts": `export default {
+  hooksDir: ${JSON.stringify(p.path("no-hooks.d"))},
+  tasks: {
+    web: { type: "backup", backend: { type: "localfs", root: ${JSON.stringify(root)} }, objects: [{ path: "a", pipeline: [{ argv: ["true"] }] }] },
+    db: { type: "backup", backend: { type: "localfs", root: ${JSON.stringify(root + "/")}, nbCopyLimit: 1 }, objects: [{ path: "b", pipeline: [{ argv: ["true"] }] }] },
+    own: { type: "backup", backend: { type: "localfs", root: ${JSON.stringify(root + "-own")} }, objects: [{ path: "c", pipeline: [{ argv: ["true"] }] }] },
+  },
+};`,
+    });
+    const r = await palhm(["-f", file, "check"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`tasks "web", "db" share the backend root ${root}`);
+    expect(r.stderr).not.toContain('"own"');
+  });
+});

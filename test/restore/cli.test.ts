@@ -142,6 +142,33 @@ describe("palhm verify", () => {
   });
 });
 
+describe("a copy whose manifest cannot be read (damaged)", () => {
+  test("list shows it as damaged; verify --all checks and reports every copy and fails; restore refuses it by name", async () => {
+    await using tmp = await tempDir("cli");
+    const { root, config } = await project(tmp.path);
+    await sampleCopy(tmp.path, root, P1);
+    const damaged = await sampleCopy(tmp.path, root, P2);
+    await sampleCopy(tmp.path, root, P3);
+    const text = await readFile(join(damaged, ".palhm-manifest.json"), "utf8");
+    await writeFile(join(damaged, ".palhm-manifest.json"), text.slice(0, text.length / 2)); // truncated
+
+    const list = JSON.parse((await palhm(config, "list", "backup", "--json")).stdout);
+    expect(list.copies.map((c: { prefix: string; state: string }) => [c.prefix, c.state])).toEqual([[P1, "complete"], [P2, "damaged"], [P3, "complete"]]);
+
+    const all = await palhm(config, "verify", "backup", "--all");
+    expect(all.code).toBe(1);
+    expect(all.stdout).toMatch(new RegExp(`^${P1.replace("+", "\\+")}  ok `, "m"));
+    expect(all.stdout).toMatch(new RegExp(`^${P2.replace("+", "\\+")}  DAMAGED `, "m"));
+    expect(all.stdout).toMatch(new RegExp(`^${P3.replace("+", "\\+")}  ok `, "m"));
+    expect(all.stderr).toContain(`${P2}: damaged`);
+    expect(all.stderr).not.toContain("internal error");
+
+    const named = await palhm(config, "restore", "backup", "--copy", P2, "--to", join(tmp.path, "x"));
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain(`copy ${P2} of task backup is damaged`);
+  });
+});
+
 describe("palhm restore", () => {
   test("round trip through the restore pipelines, db group first, hooks in order", async () => {
     await using tmp = await tempDir("cli");

@@ -10,7 +10,7 @@ export interface FilesOptions<G extends string> extends RecipeOptions<G> {
   directory?: string;
   /** On restore, extract here instead of `directory` (e.g. to compare before replacing). */
   restoreTo?: string;
-  /** Patterns left out (`tar --exclude`), e.g. `["*.log", "/srv/www/cache"]`. */
+  /** Patterns left out (`tar --exclude`, matching any part of a path), e.g. `["*.log", "/srv/www/cache"]`; an absolute one is taken relative to `directory`, as the paths are. */
   exclude?: readonly string[];
   /** Do not cross into other file systems (`--one-file-system`). @default false */
   oneFileSystem?: boolean;
@@ -46,7 +46,7 @@ export function files<const G extends string = "default">(options: FilesOptions<
     ...(options.oneFileSystem ? ["--one-file-system"] : []),
     "--warning=no-file-changed",
     "--warning=no-file-removed",
-    ...(options.exclude ?? []).map((e) => `--exclude=${e}`),
+    ...(options.exclude ?? []).map((e) => `--exclude=${_relative(directory, e)}`),
     "--",
     ...members,
   ] as const;

@@ -43,13 +43,14 @@ describe("files()", () => {
     www: {
       type: "backup",
       backend: { type: "localfs", root: ${JSON.stringify(p.root)} },
-      objects: [files({ path: "files/www.tar", paths: [${JSON.stringify(join(srv, "www"))}], directory: ${JSON.stringify(srv)}, exclude: ["*.log"], through: [xz({ level: 1 })] })],
+      objects: [files({ path: "files/www.tar", paths: [${JSON.stringify(join(srv, "www"))}], directory: ${JSON.stringify(srv)}, exclude: ["*.log", ${JSON.stringify(join(srv, "www/empty dir"))}], through: [xz({ level: 1 })] })],
     },
   },
 });`);
     const run = await p.palhm("-q", "run", "www");
     expect(run).toMatchObject({ status: 0, stderr: "" });
     rmSync(join(srv, "www/cache/junk.log"));
+    rmSync(join(srv, "www/empty dir"), { recursive: true });
     const before = await describeTree(srv);
     expect(before).toContain("user:nobody:r--");
     expect(before).toContain('user.palhm="kept"');

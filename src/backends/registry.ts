@@ -11,6 +11,7 @@ import { localfsBackend } from "./localfs/index.ts";
 import { nullBackend } from "./null/index.ts";
 import type { ResolvedBackendParam } from "./params.ts";
 import { s3Backend } from "./s3/index.ts";
+import { rcloneBackend } from "./rclone/index.ts";
 import type { Store } from "./store.ts";
 
 const _BACKENDS = new Map<string, BackendDescriptor>();
@@ -20,7 +21,7 @@ export function registerBackend(d: BackendDescriptor): void {
   _BACKENDS.set(d.type, d);
 }
 
-for (const d of [nullBackend, localfsBackend, s3Backend, customBackend]) registerBackend(d);
+for (const d of [nullBackend, localfsBackend, s3Backend, rcloneBackend, customBackend]) registerBackend(d);
 
 /** Every registered backend type, in registration order. */
 export function backendDescriptors(): BackendDescriptor[] {

@@ -89,7 +89,7 @@ export interface BackupObject<X extends string = string, G extends string = stri
   restore?: readonly [ExecRef<X>, ...ExecRef<X>[]];
 }
 
-export type { BackendParam, CustomBackendParam, LocalfsBackendParam, NullBackendParam, RotationParam, S3BackendParam } from "../backends/params.ts";
+export type { BackendParam, CustomBackendParam, LocalfsBackendParam, NullBackendParam, RcloneBackendParam, RotationParam, S3BackendParam } from "../backends/params.ts";
 import type { BackendParam } from "../backends/params.ts";
 
 /** Hook function: runs at one state of an operation. Throwing fails it. */

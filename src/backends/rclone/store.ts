@@ -8,9 +8,8 @@ import { randomBytes } from "node:crypto";
 import { KeyExistsError, KeyNotFoundError, type PutOptions, type Sink, type SinkOptions, type Store, type StoreCapabilities, type StoreEntry } from "../store.ts";
 import { Rclone, type RcloneContext, type RcloneTarget } from "./command.ts";
 import { openRcatSink } from "./sink.ts";
+import { BackendError } from "../../errors.ts";
 
-/** Keys per `rclone delete --files-from-raw` run. */
-const DELETE_BATCH = 1000;
 /** lsjson fields palhm does not need and some remotes pay for (a MIME sniff, a stat per file). */
 const LEAN = ["--no-mimetype", "--no-modtime"];
 
@@ -21,6 +20,9 @@ interface _LsEntry {
   readonly IsDir: boolean;
 }
 
+/** The folder of a key: "" or a dir ending in "/". */
+const _parent = (key: string): string => key.slice(0, key.lastIndexOf("/") + 1);
+
 export class RcloneStore implements Store {
   /** A read is a download: restore stages what it verifies rather than reading twice. */
   readonly capabilities: StoreCapabilities = {};
@@ -30,8 +32,9 @@ export class RcloneStore implements Store {
     this.rclone = new Rclone(target, ctx);
   }
 
+  /** `NAME:PATH/KEY`; a dir without its trailing "/", as localfs says it. */
   location(key: string): string {
-    return this.rclone.path(key);
+    return key === "" ? this.rclone.path("") : this.rclone.path(key).replace(/\/+$/, "");
   }
 
   async listDirs(dir: string): Promise<string[]> {
@@ -61,12 +64,13 @@ export class RcloneStore implements Store {
    */
   async put(key: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
     if (options.ifAbsent) {
-      const parent = key.includes("/") ? key.slice(0, key.lastIndexOf("/") + 1) : "";
+      const parent = _parent(key);
       const held = await this._ls(`cannot list ${this.location(parent)}`, ["lsjson", ...LEAN, this.rclone.path(parent)]);
       if (held.length > 0) throw new KeyExistsError(key);
       return this._write(key, data);
     }
-    const temp = `${key}.palhm-tmp-${randomBytes(4).toString("hex")}`;
+    // In the key's folder, so the move is a rename; named as palhm's own (".palhm-"), so it is never taken for an object.
+    const temp = `${_parent(key)}.palhm-tmp-${randomBytes(4).toString("hex")}`;
     await this._write(temp, data);
     await this.rclone.call(`cannot move ${this.location(temp)} onto ${key}`, ["moveto", this.rclone.path(temp), this.rclone.path(key)]);
   }
@@ -80,16 +84,21 @@ export class RcloneStore implements Store {
     return this._cat(key);
   }
 
-  /** In batches of DELETE_BATCH keys, one batch after the other in the order given; within a batch rclone deletes in parallel. */
+  /**
+   * One `rclone delete` for all the keys, read from its stdin (no length
+   * limit), deleted in parallel: the copy layer makes separate calls where
+   * order matters (the manifest first, the mark last).
+   */
   async remove(keys: readonly string[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
-      const batch = keys.slice(i, i + DELETE_BATCH);
-      const list = new Response(batch.join("\n") + "\n").body!;
-      await this.rclone.call(`cannot remove from ${this.location("")}`, ["delete", "--files-from-raw", "-", this.rclone.path("")], {
-        stdin: list,
-        missingOk: true,
-      });
-    }
+    if (keys.length === 0) return;
+    // Read as two names, it could delete another key: refused before anything is deleted.
+    const broken = keys.find((k) => /[\r\n]/.test(k));
+    if (broken !== undefined) throw new BackendError(`cannot remove ${JSON.stringify(this.location(broken))}: a name with a line break cannot go in rclone's list of names`);
+    const list = new Response(keys.join("\n") + "\n").body!;
+    await this.rclone.call(`cannot remove from ${this.location("")}`, ["delete", "--files-from-raw", "-", this.rclone.path("")], {
+      stdin: list,
+      missingOk: true,
+    });
   }
 
   /** Removes the empty folders under `dir`, and `dir` itself unless it is the root; keys are left alone. */

@@ -62,7 +62,7 @@ describe("mods", () => {
     const r = await palhm(["mods", "--json"], { cwd: "/" });
     expect(r.status).toBe(0);
     const m = JSON.parse(r.stdout);
-    expect(Object.keys(m.backends)).toEqual(["null", "localfs", "aws-s3", "custom"]);
+    expect(Object.keys(m.backends)).toEqual(["null", "localfs", "aws-s3", "rclone", "custom"]);
     expect(Object.keys(m.muas)).toEqual(["stdout", "mailx", "aws-sns"]);
     expect(Object.keys(m.builtins)).toEqual(["sigmask"]);
   });

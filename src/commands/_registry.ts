@@ -15,6 +15,7 @@ export const commands: Record<string, () => Promise<{ default: CommandDef<any> }
   schema: () => import("./schema.ts"),
   init: () => import("./init.ts"),
   schedule: () => import("./schedule.ts"),
+  install: () => import("./install.ts"),
   help: () => import("./help.ts"),
   status: () => import("./status.ts"),
 };

@@ -39,6 +39,8 @@ export interface BackendDescriptor<Checked extends { readonly type: string } = a
   lockKey(param: Resolved): string;
   /** Rotation limits; null for a backend that keeps nothing (no rotation, no shared-root concern). */
   rotation(param: Resolved): RotationLimits | null;
+  /** Directories of this host the backend writes into (what a sandboxed unit must leave writable); none when absent. */
+  writablePaths?(param: Resolved): string[];
   /** Settings worth showing in the dry-run plan (`dmode 750`, `upload as STANDARD_IA`). */
   details?(param: Resolved): string[];
   /** The parameters as `palhm config` shows them (modes in octal...), when they differ from the resolved values. */

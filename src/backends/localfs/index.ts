@@ -40,6 +40,7 @@ export const localfsBackend: BackendDescriptor<v.InferOutput<typeof localfsSchem
     }
   },
   rotation: (param) => param,
+  writablePaths: (param) => [resolve(param.root)],
   details: (param) => [`dmode ${param.dmode.toString(8)}`, `fmode ${param.fmode.toString(8)}`],
   display: (param) => ({ dmode: param.dmode.toString(8), fmode: param.fmode.toString(8) }),
 };

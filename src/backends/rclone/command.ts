@@ -26,7 +26,7 @@ export interface RcloneTarget {
 }
 
 export interface RcloneContext {
-  /** Aborting stops the rclone children of this store. */
+  /** Aborting stops the rclone children of this store then running; later calls (the run's cleanup) still run. */
   readonly signal: AbortSignal;
   readonly verbosity: number;
 }
@@ -81,7 +81,10 @@ export class Rclone {
    * last stderr lines, or with the abort reason.
    */
   async call(what: string, args: readonly string[], opts: CallOptions = {}): Promise<boolean> {
-    const signal = opts.signal ? AbortSignal.any([this.ctx.signal, opts.signal]) : this.ctx.signal;
+    // Calls under way when the run is stopped are stopped with it; a call made
+    // after that is the run's cleanup (rolling a copy back) and runs to its end.
+    const signals = [...(this.ctx.signal.aborted ? [] : [this.ctx.signal]), ...(opts.signal ? [opts.signal] : [])];
+    const signal = AbortSignal.any(signals);
     try {
       await runPipeline([this.exec(args)], {
         signal,

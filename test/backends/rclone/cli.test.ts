@@ -1,11 +1,12 @@
 // The rclone backend end to end: the real CLI against `rclone serve sftp` on 127.0.0.1, started here.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { project, run } from "../../engine/run/_cli.ts";
 import { sha256Hex } from "../../s3/_s3rver.ts";
 import { obscure, startRcloneServer, type RcloneServer } from "../../_support/rclone.ts";
+import { copiesOf, faultProject, q, startPalhm, survivors, watch } from "../../faults/_support.ts";
 
 // Real servers and many rclone runs on a machine shared with other test runs.
 setDefaultTimeout(120_000);
@@ -152,5 +153,28 @@ describe("palhm with an rclone backend over SFTP (real CLI)", () => {
     expect(r.stderr).toContain("RCLONE_CONFIG_");
     expect(r.stderr).not.toContain("hunter2");
     expect(prefixes(root)).toEqual([]);
+  });
+
+  test("SIGTERM during an upload: exit 143, no rclone left running, the copy rolled back at the remote", async () => {
+    const root = join(sftp.dir, "backups", "sigterm");
+    const backend = `{ type: "rclone", remote: ${q(sftp.remote("backups/sigterm"))}, config: ${q(sftp.configPath)} }`;
+    const p = faultProject(join(base, "sigterm"), `{ backup: { type: "backup", backend: ${backend}, objects: [
+      { path: "small", pipeline: [{ argv: ["echo", "small"] }] },
+      { path: "big", pipeline: [{ argv: ["sh", "-c", "head -c 3000000 /dev/zero; exec sleep 60"] }] }] } }`);
+    const proc = startPalhm(p, ["run", "backup"]);
+    const err = watch(proc.stderr);
+    // rclone rcat is storing `big` at the server.
+    const uploading = () => copiesOf(root).some((c) => existsSync(join(root, c.prefix, "big")) && statSync(join(root, c.prefix, "big")).size > 0);
+    const deadline = Date.now() + 60_000;
+    while (!uploading() && Date.now() < deadline) await Bun.sleep(20);
+    expect(uploading()).toBe(true);
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(143);
+    await err.done;
+    expect(err.text).toContain("interrupted by SIGTERM");
+    expect(err.text).not.toContain("internal error");
+    // Every process palhm started (rclone included) carries the project's token in its environment.
+    expect(await survivors(p.token, 10_000)).toEqual([]);
+    expect(copiesOf(root)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { Logger } from "../log.ts";
 import type { Limit } from "../backup/decimal.ts";
+import type { KeepPolicy } from "../backup/retention.ts";
 import type { Store } from "./store.ts";
 
 export interface BackendContext {
@@ -23,6 +24,8 @@ export interface ParamSite {
 export interface RotationLimits {
   readonly nbCopyLimit: Limit;
   readonly rootSizeLimit: Limit;
+  /** Retention by age; null or absent: only the limits apply. */
+  readonly keep?: KeepPolicy | null;
 }
 
 export interface BackendDescriptor<Checked extends { readonly type: string } = any, Resolved extends { readonly type: string } = any> {

@@ -2,7 +2,7 @@
 import type { Logger } from "../log.ts";
 import type { RotationChoice } from "./rotation.ts";
 
-export function warnRotation(taskId: string, where: string, choice: Pick<RotationChoice, "future" | "overridden">, log: Logger): void {
+export function warnRotation(taskId: string, where: string, choice: Pick<RotationChoice, "future" | "overridden">, log: Logger, dryRun = false): void {
   if (choice.future.length) {
     log.warn(
       `task ${taskId}: !!! ${choice.future.length} cop${choice.future.length === 1 ? "y is" : "ies are"} dated in the future under ${where}: ${choice.future.join(", ")}. ` +
@@ -12,7 +12,7 @@ export function warnRotation(taskId: string, where: string, choice: Pick<Rotatio
   }
   if (choice.overridden.length) {
     log.warn(
-      `task ${taskId}: !!! nbCopyLimit/rootSizeLimit removed ${choice.overridden.length} cop${choice.overridden.length === 1 ? "y" : "ies"} the keep rules would keep (${choice.overridden.join(", ")}). Raise the limits or keep fewer copies.`,
+      `task ${taskId}: !!! nbCopyLimit/rootSizeLimit ${dryRun ? "would remove" : "removed"} ${choice.overridden.length} cop${choice.overridden.length === 1 ? "y" : "ies"} the keep rules would keep (${choice.overridden.join(", ")}). Raise the limits or keep fewer copies.`,
     );
   }
 }

@@ -132,7 +132,7 @@ function _applyLimits(kept: readonly RotationCopy[], newPrefix: string | null, l
   for (const c of older) {
     if (bytes >= excessSize && count >= excessCount) break;
     sizeForcedLast = bytes < excessSize;
-    const by = [count < excessCount ? "nbCopyLimit" : null, bytes < excessSize ? "rootSizeLimit" : null].filter(Boolean).join(" + ");
+    const by = "over " + [count < excessCount ? "nbCopyLimit" : null, bytes < excessSize ? "rootSizeLimit" : null].filter(Boolean).join(" + ");
     removed.set(c.prefix, by);
     bytes += c.size;
     count += 1n;

@@ -18,6 +18,7 @@ export const commands: Record<string, () => Promise<{ default: CommandDef<any> }
   install: () => import("./install.ts"),
   help: () => import("./help.ts"),
   status: () => import("./status.ts"),
+  rotate: () => import("./rotate.ts"),
 };
 
 export async function loadCommand(name: string): Promise<CommandDef<any>> {

@@ -1,40 +1,10 @@
 /**
- * The valibot schema of retention by age (`keep`) and of monitoring (`status`,
- * `pings`, `metrics`, `statusDir`): spread into schema.ts's task, backend and
- * config objects.
+ * The valibot schema of monitoring (`status`, `pings`, `metrics`, `statusDir`):
+ * spread into schema.ts's task and config objects.
  */
 import * as v from "valibot";
-import { parseKeepDuration } from "../backup/retention.ts";
-import { checkTimeZone } from "../backup/calendar.ts";
 import { parseDuration } from "../monitor/duration.ts";
 import { PING_KINDS } from "../monitor/pings.ts";
-
-const keepCount = v.union([
-  v.pipe(v.number(), v.check((n) => Number.isInteger(n) && n >= 0, (i) => `expected a whole number >= 0 or "unlimited", got ${String(i.input)}`)),
-  v.literal("unlimited"),
-]);
-
-export const keepSchema = v.pipe(
-  v.strictObject({
-    last: v.optional(keepCount),
-    hourly: v.optional(keepCount),
-    daily: v.optional(keepCount),
-    weekly: v.optional(keepCount),
-    monthly: v.optional(keepCount),
-    yearly: v.optional(keepCount),
-    within: v.optional(
-      v.pipe(v.string(), v.check((s) => parseKeepDuration(s) !== null, (i) => `expected years, months, days and hours such as "1y6m", "10d" or "2y5m7d3h", got ${JSON.stringify(i.input)}`)),
-    ),
-    timeZone: v.optional(v.pipe(v.string(), v.check((s) => checkTimeZone(s) === null, (i) => checkTimeZone(String(i.input))!))),
-  }),
-  v.check(
-    (k) => ["last", "hourly", "daily", "weekly", "monthly", "yearly"].some((r) => (k as Record<string, unknown>)[r] !== undefined && (k as Record<string, unknown>)[r] !== 0) || k.within !== undefined,
-    "keep names no rule that keeps a copy: set at least one of last, hourly, daily, weekly, monthly, yearly (> 0) or within",
-  ),
-);
-
-/** The schema entry spread into each storing backend's schema. */
-export const keepField = { keep: v.optional(keepSchema) };
 
 const duration = v.pipe(
   v.string(),
@@ -69,4 +39,3 @@ export const configMonitorFields = {
 
 export type CheckedStatus = v.InferOutput<typeof statusSchema>;
 export type CheckedPing = v.InferOutput<typeof pingSchema>;
-export type CheckedKeep = v.InferOutput<typeof keepSchema>;

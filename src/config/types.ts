@@ -90,6 +90,7 @@ export interface BackupObject<X extends string = string, G extends string = stri
 }
 
 export type { BackendParam, CustomBackendParam, LocalfsBackendParam, NullBackendParam, RcloneBackendParam, RotationParam, S3BackendParam } from "../backends/params.ts";
+export type { KeepCount, KeepParam } from "../backends/rotation-params.ts";
 import type { BackendParam } from "../backends/params.ts";
 
 /** Hook function: runs at one state of an operation. Throwing fails it. */

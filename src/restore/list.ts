@@ -11,11 +11,14 @@ export interface CopyListing {
   readonly objects: number;
   /** Every stored byte of the copy. */
   readonly size: bigint;
+  /** Named after a time later than now (made while a clock was wrong): rotation leaves it alone, verify and restore do not take it as the latest. */
+  readonly future: boolean;
 }
 
 /** The task's copies (and legacy ones), oldest first; copies of other tasks sharing the root are left out. */
-export async function listCopies(copies: Copies): Promise<CopyListing[]> {
+export async function listCopies(copies: Copies, now = new Date()): Promise<CopyListing[]> {
   return (await copies.listOwn()).map((c) => ({
+    future: Date.parse(c.prefix) > now.getTime(),
     prefix: c.prefix,
     state: c.state,
     location: copies.store.location(`${c.prefix}/`),
@@ -32,6 +35,7 @@ export function formatListing(copies: readonly CopyListing[]): string {
     `${c.objects} object${c.objects === 1 ? "" : "s"}`,
     formatBytes(c.size),
     `(${c.size} bytes)`,
+    ...(c.future ? ["!!! dated in the future: is the clock right?"] : []),
   ]);
   const widths = rows.reduce((w, r) => r.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), [] as number[]);
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n");
@@ -42,7 +46,7 @@ export function listingJson(taskId: string, root: string, copies: readonly CopyL
   return {
     task: taskId,
     root,
-    copies: copies.map((c) => ({ prefix: c.prefix, state: c.state, location: c.location, objects: c.objects, size: _jsonSize(c.size) })),
+    copies: copies.map((c) => ({ prefix: c.prefix, state: c.state, location: c.location, objects: c.objects, size: _jsonSize(c.size), ...(c.future ? { future: true } : {}) })),
   };
 }
 

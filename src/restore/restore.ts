@@ -66,7 +66,7 @@ interface _Plan {
 
 /** Chooses the copy and objects, and refuses bad requests, before any hook runs. */
 async function _plan(ctx: RunContext, task: ResolvedBackupTask, copies: Copies, options: RestoreOptions): Promise<_Plan> {
-  const info = pickCopy(task.id, await copies.listCopies(), options.copy);
+  const info = pickCopy(task.id, await copies.listCopies(), options.copy, (m) => ctx.log.warn(m));
   const copy = await copies.openCopy(info.prefix);
   if (info.state === "damaged") {
     const why = await copy.manifest().then(() => "", (e: Error) => `: ${e.message}`);

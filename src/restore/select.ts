@@ -7,8 +7,12 @@ import type { ResolvedBackupTask, ResolvedGroup, ResolvedObject } from "../confi
 import { TaskError } from "../errors.ts";
 import { SelectionError } from "./errors.ts";
 
-/** The latest complete copy, else the named one. Incomplete copies are refused; legacy ones only when named. */
-export function pickCopy(taskId: string, copies: readonly CopyInfo[], wanted?: string): CopyInfo {
+/**
+ * The latest complete copy, else the named one. Incomplete copies are refused; legacy ones only when named.
+ * Copies dated after `now` (made while a clock was wrong) are not the latest: the newest copy of the
+ * present is, and `warn` says which were passed over; if only such copies exist, the newest is used, and `warn` says so.
+ */
+export function pickCopy(taskId: string, copies: readonly CopyInfo[], wanted?: string, warn: (message: string) => void = () => {}, now: Date = new Date()): CopyInfo {
   if (wanted !== undefined) {
     const copy = copies.find((c) => c.prefix === wanted);
     if (!copy) {
@@ -21,8 +25,20 @@ export function pickCopy(taskId: string, copies: readonly CopyInfo[], wanted?: s
     return copy;
   }
   const complete = copies.filter((c) => c.state === "complete");
-  const latest = complete[complete.length - 1];
-  if (latest) return latest;
+  const future = complete.filter((c) => Date.parse(c.prefix) > now.getTime());
+  const present = complete.filter((c) => !future.includes(c));
+  const latest = present[present.length - 1];
+  if (latest) {
+    if (future.length) {
+      warn(`task ${taskId}: cop${future.length === 1 ? "y" : "ies"} ${future.map((c) => c.prefix).join(", ")} ${future.length === 1 ? "is" : "are"} dated in the future (was the clock wrong?): using ${latest.prefix}, the latest copy dated before now; name another with --copy`);
+    }
+    return latest;
+  }
+  const newestFuture = future[future.length - 1];
+  if (newestFuture) {
+    warn(`task ${taskId}: every complete copy is dated in the future (was the clock wrong?): using ${newestFuture.prefix}; check the clock`);
+    return newestFuture;
+  }
   const legacy = copies.filter((c) => c.state === "legacy").map((c) => c.prefix);
   const hint = legacy.length ? `; legacy copies (${legacy.join(", ")}) can be named with --copy` : "";
   throw new TaskError(`task ${taskId} has no complete copy${hint}`);

@@ -9,6 +9,7 @@ import type { CopyReader } from "../copies/reader.ts";
 import { UsageError } from "../errors.ts";
 import { digestStream, mismatch } from "./hash-stream.ts";
 import { pickCopy } from "./select.ts";
+import { log } from "../log.ts";
 
 export type ObjectStatus = "ok" | "corrupt" | "missing" | "extra";
 
@@ -90,7 +91,7 @@ export async function verifyTask(
 ): Promise<CopyVerdict[]> {
   if (options.copy !== undefined && options.all) throw new UsageError("--copy and --all cannot be used together");
   const listed = await copies.listCopies();
-  const chosen = options.all ? listed : [pickCopy(taskId, listed, options.copy)];
+  const chosen = options.all ? listed : [pickCopy(taskId, listed, options.copy, (m) => log.warn(m))];
   const verdicts: CopyVerdict[] = [];
   for (const info of chosen) verdicts.push(await verifyCopy(await copies.openCopy(info.prefix), options.signal));
   return verdicts;

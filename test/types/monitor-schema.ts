@@ -5,7 +5,8 @@
  */
 import type * as v from "valibot";
 import type { configMonitorFields, pingSchema, statusSchema } from "../../src/config/schema-monitor.ts";
-import type { MetricsParam, PalhmConfig, PingParam, StatusParam } from "../../src/config/types.ts";
+import type { keepSchema } from "../../src/backends/rotation-params.ts";
+import type { KeepParam, MetricsParam, PalhmConfig, PingParam, StatusParam } from "../../src/config/types.ts";
 
 /** Plain shape: no readonly, optional keys marked `?` the same way on both sides, intersections flattened. */
 type Mutable<T> = T extends (infer U)[] | readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]-?: Mutable<Exclude<T[K], undefined>> } : T;
@@ -16,3 +17,5 @@ export const ping: Same<Mutable<v.InferInput<typeof pingSchema>>, Mutable<PingPa
 type Top = { [K in keyof typeof configMonitorFields]: v.InferInput<(typeof configMonitorFields)[K]> };
 export const metrics: Same<Mutable<NonNullable<Top["metrics"]>>, Mutable<MetricsParam>> = true;
 export const top: Same<Mutable<Top>, Mutable<Pick<PalhmConfig, keyof Top>>> = true;
+
+export const keep: Same<Mutable<v.InferInput<typeof keepSchema>>, Mutable<KeepParam>> = true;

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { applyKeepPolicy, parseKeepDuration, type KeepPolicy } from "../../../src/backup/retention.ts";
 import { chooseRemovals, REASON_FUTURE, type RotationCopy } from "../../../src/backup/rotation.ts";
 import { prefixOf } from "../../../src/backup/prefix.ts";
-import { isoWeek } from "../../../src/backup/calendar.ts";
+import { oracle } from "./_restic-oracle.ts";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -31,32 +31,6 @@ function dailyHistory(start: number, days: number, gap: number, seed: number): n
   const out: number[] = [];
   for (let d = 0; d < days; d++) if (r() >= gap) out.push(start + d * DAY + 3 * HOUR + Math.floor(r() * 50) * 60_000);
   return out;
-}
-
-/**
- * An independent statement of restic's rule, in UTC: for each rule, the newest copy of each
- * of the N newest periods that have a copy; plus the oldest copy while a rule has periods left.
- */
-function oracle(times: readonly number[], p: KeepPolicy): string[] {
-  const keys: Record<string, (t: Date) => string> = {
-    hourly: (t) => t.toISOString().slice(0, 13),
-    daily: (t) => t.toISOString().slice(0, 10),
-    weekly: (t) => JSON.stringify(isoWeek(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate())),
-    monthly: (t) => t.toISOString().slice(0, 7),
-    yearly: (t) => t.toISOString().slice(0, 4),
-  };
-  const newestFirst = [...times].sort((a, b) => b - a);
-  const kept = new Set<number>(newestFirst.slice(0, p.last === -1 ? undefined : p.last));
-  for (const [rule, key] of Object.entries(keys)) {
-    const n = p[rule as "hourly" | "daily" | "weekly" | "monthly" | "yearly"];
-    if (n === 0) continue;
-    const newestOfPeriod = new Map<string, number>();
-    for (const t of newestFirst) if (!newestOfPeriod.has(key(new Date(t)))) newestOfPeriod.set(key(new Date(t)), t);
-    [...newestOfPeriod.values()].slice(0, n === -1 ? undefined : n).forEach((t) => kept.add(t));
-    const periodsBeforeOldest = new Set(newestFirst.slice(0, -1).map((t) => key(new Date(t)))).size;
-    if (n === -1 || periodsBeforeOldest < n) kept.add(newestFirst.at(-1)!);
-  }
-  return [...kept].map((t) => prefixOf(new Date(t))).sort();
 }
 
 describe("retention by age (restic forget semantics)", () => {
@@ -162,14 +136,14 @@ describe("rotation with keep rules, limits and copies from the future", () => {
     const r = chooseRemovals(copiesAt(history), newest, { nbCopyLimit: 5n, rootSizeLimit: null, keep: policy({ daily: 7 }) }, now);
     expect(r.decisions.filter((d) => d.action === "keep").map((d) => d.prefix)).toEqual(oracle(history, policy({ daily: 7 })).slice(2));
     expect(r.overridden).toEqual(oracle(history, policy({ daily: 7 })).slice(0, 2));
-    expect(r.decisions.find((d) => d.prefix === r.overridden[0])!.reasons).toEqual(["daily", "nbCopyLimit"]);
+    expect(r.decisions.find((d) => d.prefix === r.overridden[0])!.reasons).toEqual(["daily", "over nbCopyLimit"]);
   });
 
   test("rootSizeLimit applies last: the kept copies fit under it, oldest removed first", () => {
     const r = chooseRemovals(copiesAt(history, 10), newest, { nbCopyLimit: null, rootSizeLimit: 35n, keep: policy({ daily: 7 }) }, now);
     expect(r.decisions.filter((d) => d.action === "keep")).toHaveLength(3);
     expect(r.overridden).toHaveLength(4);
-    expect(r.decisions.find((d) => d.prefix === r.overridden[0])!.reasons.at(-1)).toBe("rootSizeLimit");
+    expect(r.decisions.find((d) => d.prefix === r.overridden[0])!.reasons.at(-1)).toBe("over rootSizeLimit");
   });
 
   test("a copy from the future is kept, named, and takes no slot of a real copy", () => {

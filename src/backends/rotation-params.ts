@@ -92,7 +92,8 @@ export function resolveRotation(checked: RotationParam, at: ParamSite): Rotation
       return at.fail(field, (e as Error).message);
     }
   };
-  return { nbCopyLimit: limit("nbCopyLimit"), rootSizeLimit: limit("rootSizeLimit"), keep: resolveKeep(checked.keep) };
+  const keep = resolveKeep(checked.keep);
+  return { nbCopyLimit: limit("nbCopyLimit"), rootSizeLimit: limit("rootSizeLimit"), ...(keep ? { keep } : {}) };
 }
 
 /** The schema checked the shape, the duration and the time zone already. */

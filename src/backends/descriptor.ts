@@ -42,6 +42,8 @@ export interface BackendDescriptor<Checked extends { readonly type: string } = a
   lockKey(param: Resolved): string;
   /** Rotation limits; null for a backend that keeps nothing (no rotation, no shared-root concern). */
   rotation(param: Resolved): RotationLimits | null;
+  /** Programs of this host the backend runs (what `palhm check` looks for in the PATH); none when absent. */
+  programs?(param: Resolved): string[];
   /** Directories of this host the backend writes into (what a sandboxed unit must leave writable); none when absent. */
   writablePaths?(param: Resolved): string[];
   /** Settings worth showing in the dry-run plan (`dmode 750`, `upload as STANDARD_IA`). */

@@ -6,6 +6,7 @@
  */
 import { accessSync, constants, statSync } from "node:fs";
 import type { ResolvedConfig, ResolvedExec } from "../config/resolved.ts";
+import { descriptorOf } from "../backends/registry.ts";
 
 export interface ProgramUse {
   /** Where the config names it, e.g. `tasks.backup.objects[1].pipeline[0]`. */
@@ -31,6 +32,9 @@ export function programUses(config: ResolvedConfig, envPath = process.env.PATH ?
   };
   for (const [id, task] of config.tasks) {
     if (task.type === "backup") {
+      for (const program of descriptorOf(task.backend).programs?.(task.backend) ?? []) {
+        runs.push({ where: `tasks.${id}.backend`, program, path: envPath, used: true });
+      }
       task.objects.forEach((o, i) => {
         o.pipeline.forEach((e, j) => add(`tasks.${id}.objects[${i}].pipeline[${j}]`, e));
         o.restore?.forEach((e, j) => add(`tasks.${id}.objects[${i}].restore[${j}]`, e));

@@ -42,6 +42,10 @@ describe("palhm check: programs", () => {
           objects: [{ path: "a", group: "default", pipeline: [exec(["tool"]), exec(["tool"], { PATH: "/nonexistent" })] }],
         }],
         ["r", { type: "routine", id: "r", steps: [{ kind: "exec", exec: exec([`${dir}/bin/noexec`]) }] }],
+        ["offsite", {
+          type: "backup", id: "offsite", hooks, groups: [{ id: "default", depends: [] }], objects: [],
+          backend: { type: "rclone", remote: "offsite:backups", flags: [], nbCopyLimit: null, rootSizeLimit: null },
+        }],
       ]),
       bootReport: {
         mua: { type: "mailx", path: "/nonexistent/mailx", intOpts: [] }, mailTo: ["root"], subject: "", header: "",
@@ -53,6 +57,7 @@ describe("palhm check: programs", () => {
       "execs.gone no-such-program-palhm not found in PATH (unused)",
       "tasks.backup.objects[0].pipeline[1] tool not found in PATH",
       `tasks.r.steps[0] ${dir}/bin/noexec is not executable`,
+      "tasks.offsite.backend rclone not found in PATH",
       "bootReport.mua /nonexistent/mailx does not exist",
     ]);
   });

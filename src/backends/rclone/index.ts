@@ -56,5 +56,6 @@ export const rcloneBackend: BackendDescriptor<v.InferOutput<typeof rcloneSchema>
   describe: (p) => p.remote,
   lockKey: (p) => `rclone:${p.config ?? ""}:${p.remote}`,
   rotation: (p) => p,
+  programs: () => ["rclone"],
   details: (p) => [p.config && `config ${p.config}`, p.flags.length > 0 && `flags ${p.flags.join(" ")}`].filter((x): x is string => !!x),
 };

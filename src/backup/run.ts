@@ -45,7 +45,7 @@ export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Prom
   let result: BackupResult;
   try {
     result = await runOperation(runner, facts, async (inspect) => {
-      const removed = await _removeLeftovers(task, copies, ctx, failures);
+      const leftovers = await _removeLeftovers(task, copies, ctx, failures);
       const start = new Date();
       const writer = await _createCopy(copies, ctx);
       facts.prefix = writer.prefix;
@@ -63,10 +63,9 @@ export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Prom
       }
       ctx.log.info(`task ${task.id}: copy ${writer.location} complete (${objects.length} object(s))`);
       const rotation = await _rotate(task, copies, writer.prefix, ctx, failures);
-      removed.push(...rotation.removed);
       await writer.finalize();
       return {
-        task: task.id, prefix: writer.prefix, location: writer.location, objects, removed,
+        task: task.id, prefix: writer.prefix, location: writer.location, objects, removed: rotation.removed, leftovers,
         discarded: copies.capabilities.discards === true, durationMs: performance.now() - t0, ...rotation.facts,
       };
     });

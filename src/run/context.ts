@@ -39,8 +39,10 @@ export interface BackupResult {
   readonly prefix: string;
   readonly location: string;
   readonly objects: readonly { path: string; size: number; sha256: string; durationMs: number }[];
-  /** Prefixes removed by rotation, and leftovers of dead runs removed. */
+  /** Prefixes removed by rotation. */
   readonly removed: readonly string[];
+  /** Incomplete copies left by runs that died, removed before this one started (never counted by rotation). */
+  readonly leftovers?: readonly string[];
   /** The backend keeps nothing (its store discards): no copy to name, nothing rotated. */
   readonly discarded?: boolean;
   readonly durationMs: number;

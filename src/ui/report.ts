@@ -16,8 +16,10 @@ export function backupSummary(result: BackupResult): string {
   const removed = result.removed.length
     ? `rotation removed ${result.removed.length} cop${result.removed.length === 1 ? "y" : "ies"} (${result.removed.join(", ")})`
     : "rotation removed nothing, earlier copies kept";
+  const dead = result.leftovers?.length ?? 0;
+  const leftovers = dead ? `; removed ${dead} incomplete cop${dead === 1 ? "y" : "ies"} left by a run that died (${result.leftovers!.join(", ")})` : "";
   // A backend that keeps nothing (check tasks such as the DNSSEC one): there is no copy to name or rotate.
-  const kept = result.discarded ? "output discarded (the backend keeps nothing)" : `copy ${result.prefix}; ${removed}`;
+  const kept = result.discarded ? "output discarded (the backend keeps nothing)" : `copy ${result.prefix}; ${removed}${leftovers}`;
   return `task ${result.task}: ${n} object${n === 1 ? "" : "s"}, ${formatBytes(bytes)} in ${formatDuration(result.durationMs)}${rate}; ${kept}`;
 }
 

@@ -60,6 +60,8 @@ describe("palhm killed with SIGKILL mid-pipeline", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/taking over the lock .* is gone/);
     expect(r.stderr).toContain(`removing ${incomplete!.prefix}`);
+    // The summary does not call that rotation.
+    expect(r.stderr).toContain(`rotation removed nothing, earlier copies kept; removed 1 incomplete copy left by a run that died (${incomplete!.prefix})`);
     // nbCopyLimit 2: had the dead run's copy counted, the old complete copy would have gone.
     const after = copiesOf(root);
     expect(after.map((c) => c.state)).toEqual(["complete", "complete"]);

@@ -96,7 +96,9 @@ describe("backup run", () => {
     writeFileSync(join(root, "README"), "user data");
     const t = task(localfs(root), [{ path: "x", pipeline: [ex(["echo", "new"])] }]);
     const r = await runBackup(t, runContext(t).ctx);
-    expect(r.removed).toEqual(["2001-01-02T00:00:00+00:00"]);
+    // Named as a dead run's leftover, not as a copy rotation removed.
+    expect(r.leftovers).toEqual(["2001-01-02T00:00:00+00:00"]);
+    expect(r.removed).toEqual([]);
     expect(readdirSync(root).sort()).toEqual(["2001-01-01T00:00:00+00:00", r.prefix, "README", "notes"].sort());
     expect(readFileSync(join(root, "notes", "keep.txt"), "utf8")).toBe("user data");
   });

@@ -5,7 +5,8 @@ type ExecIdsOf<I> = I extends readonly (infer C)[] ? (C extends PalhmConfig<infe
 type TaskIdsOf<I> = I extends readonly (infer C)[] ? (C extends PalhmConfig<string, infer T> ? T : never) : never;
 
 /** What `defineConfig` accepts: `X` exec ids, `T` task ids, `G` group ids, `I` included configs. */
-export interface UserConfig<X extends string, T extends string, G extends string, I extends readonly PalhmConfig[]> {
+export interface UserConfig<X extends string, T extends string, G extends string, I extends readonly PalhmConfig[]>
+  extends Pick<PalhmConfig, "status" | "pings" | "metrics" | "statusDir"> {
   include?: I;
   modules?: readonly string[];
   workers?: number;

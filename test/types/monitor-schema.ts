@@ -4,6 +4,7 @@
  * added, renamed or retyped on one side only fails the typecheck.
  */
 import type * as v from "valibot";
+import { defineConfig } from "palhm";
 import type { configMonitorFields, pingSchema, statusSchema } from "../../src/config/schema-monitor.ts";
 import type { keepSchema } from "../../src/backends/rotation-params.ts";
 import type { KeepParam, MetricsParam, PalhmConfig, PingParam, StatusParam } from "../../src/config/types.ts";
@@ -19,3 +20,25 @@ export const metrics: Same<Mutable<NonNullable<Top["metrics"]>>, Mutable<Metrics
 export const top: Same<Mutable<Top>, Mutable<Pick<PalhmConfig, keyof Top>>> = true;
 
 export const keep: Same<Mutable<v.InferInput<typeof keepSchema>>, Mutable<KeepParam>> = true;
+
+// defineConfig takes the monitoring and retention fields where the docs put them.
+export const monitored = defineConfig({
+  statusDir: "/var/lib/palhm",
+  status: { warnAfter: "26h" },
+  metrics: { textfile: "/var/lib/node_exporter/palhm.prom" },
+  pings: [{ type: "healthchecks", url: "https://hc-ping.com/x" }],
+  tasks: {
+    b: {
+      type: "backup",
+      backend: { type: "localfs", root: "/b", keep: { daily: 7, monthly: "unlimited", timeZone: "UTC" } },
+      objects: [],
+      status: { critAfter: "2d" },
+      pings: [{ type: "ntfy", url: "https://ntfy.sh/t", events: ["failure"] }],
+    },
+  },
+});
+
+export const misspeltPing = defineConfig({
+  // @ts-expect-error a ping type palhm does not have
+  pings: [{ type: "healthcheck", url: "https://hc-ping.com/x" }],
+});

@@ -162,3 +162,20 @@ describe("rotation with keep rules, limits and copies from the future", () => {
     expect(r.future).toEqual(["2027-01-01T00:00:00+00:00"]);
   });
 });
+
+describe("the README's retention example", () => {
+  test("last 2, daily 3, weekly 2, monthly 3 over a history with gaps, two copies on one day and one from the future", () => {
+    const history = ["2026-08-30T03", "2026-09-15T03", "2026-09-30T03", "2026-10-11T03", "2026-10-25T03", "2026-10-31T03", "2026-11-08T03", "2026-11-14T03", "2026-11-16T03", "2026-11-18T03", "2026-11-20T03", "2026-11-21T03", "2026-11-21T15", "2026-11-22T03", "2031-01-01T00"].map((h) => `${h}:00:00+00:00`);
+    const r = chooseRemovals(history.map((prefix) => ({ prefix, size: 1n, state: "complete" as const })), "2026-11-22T03:00:00+00:00", { nbCopyLimit: null, rootSizeLimit: null, keep: policy({ last: 2, daily: 3, weekly: 2, monthly: 3 }) }, new Date("2026-11-22T03:05:00Z"));
+    const kept = Object.fromEntries(r.decisions.filter((d) => d.action === "keep").map((d) => [d.prefix.slice(0, 13), d.reasons.join(", ")]));
+    expect(kept).toEqual({
+      "2026-09-30T03": "monthly",
+      "2026-10-31T03": "monthly",
+      "2026-11-14T03": "weekly",
+      "2026-11-20T03": "daily",
+      "2026-11-21T15": "last, daily",
+      "2026-11-22T03": "new copy, last, daily, weekly, monthly",
+      "2031-01-01T00": REASON_FUTURE,
+    });
+  });
+});

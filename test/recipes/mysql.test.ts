@@ -125,6 +125,23 @@ export default defineConfig({
   }, 120_000);
 });
 
+describe("mysql() of all databases", () => {
+  test("one object of the whole server (--all-databases) brings back every database", async () => {
+    const p = recipeProject();
+    const before = await state();
+    p.config(`export default defineConfig({
+  tasks: {
+    all: { type: "backup", backend: { type: "localfs", root: ${JSON.stringify(p.root)} }, objects: mysql({ databases: "all", socket: ${JSON.stringify(db.socket)}, defaultsFile: ${JSON.stringify(db.optionFile("backup", BACKUP_PASSWORD))}, through: [gzip()] }) },
+  },
+});`);
+    expect(await p.palhm("-q", "run", "all")).toMatchObject({ status: 0, stderr: "" });
+    expect(p.copies()).toHaveLength(1);
+    await dropAll();
+    expect(await p.palhm("-q", "restore", "all")).toMatchObject({ status: 0, stderr: "" });
+    expect(await state()).toBe(before);
+  }, 120_000);
+});
+
 describe("a failed dump", () => {
   test("a wrong password: mysqldump's 'Access denied', exit 1, the copy rolled back; the password never shown", async () => {
     const r = await failedRun(recipeProject(), `mysql({ databases: ["site"], socket: ${JSON.stringify(db.socket)}, user: "backup", password: "not-the-password" })`);

@@ -116,6 +116,22 @@ describe("postgres() against PostgreSQL 15", () => {
   }, 120_000);
 });
 
+describe("postgres() of the whole cluster", () => {
+  test("one pg_dumpall object brings back every database and role", async () => {
+    const p = recipeProject();
+    const before = await state();
+    p.config(`export default defineConfig({
+  tasks: {
+    all: { type: "backup", backend: ${backend(p.root)}, objects: postgres({ databases: "all", host: ${JSON.stringify(pg.host)}, user: "postgres", passFile: ${JSON.stringify(pg.passFile("postgres", pg.password))}, through: [xz({ level: 0 })] }) },
+  },
+});`);
+    expect(await p.palhm("-q", "run", "all")).toMatchObject({ status: 0, stderr: "" });
+    await destroy();
+    expect(await p.palhm("-q", "restore", "all")).toMatchObject({ status: 0, stderr: "" });
+    expect(await state()).toBe(before);
+  }, 120_000);
+});
+
 describe("a failed dump", () => {
   test("a wrong password: pg_dump's 'password authentication failed', the copy rolled back", async () => {
     const r = await failedRun(recipeProject(), `postgres({ databases: ["app"], host: ${JSON.stringify(pg.host)}, user: "app", passFile: ${JSON.stringify(pg.passFile("app", "wrong", "wrong.pgpass"))} })`);

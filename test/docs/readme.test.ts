@@ -8,8 +8,11 @@
  * Conventions for README authors:
  * - A block that is deliberately a fragment (a few keys, not a whole config)
  *   starts with the line `// fragment`; it is left out of both checks.
- * - `/opt/palhm/` in an import stands for this repository (where the README
- *   installs palhm), e.g. `import core from "/opt/palhm/config/core.ts"`.
+ * - Where palhm installs its shipped files stands for this repository in an
+ *   import: `/usr/local/share/palhm/` (or `/usr/share/palhm/`, the PREFIX of
+ *   `palhm install`) and `/opt/palhm/`, e.g.
+ *   `import core from "/usr/local/share/palhm/config/core.ts"` is checked
+ *   against this repository's config/core.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +22,8 @@ import { palhm } from "../cli/_cli.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const FRAGMENT = /^\/\/ fragment\b/;
+/** An import of an installed palhm file, up to where the repository's layout starts. */
+const INSTALLED = /(["'])(?:\/usr(?:\/local)?\/share\/palhm|\/opt\/palhm)\//g;
 
 interface Block {
   /** Line of README.md where the code starts (after the fence). */
@@ -55,7 +60,7 @@ const fileOf = (b: Block) => join(dir, `readme-line-${b.line}.config.ts`);
 const typeErrors = new Map<number, string[]>();
 
 beforeAll(async () => {
-  for (const b of complete) writeFileSync(fileOf(b), b.code.replaceAll(`"/opt/palhm/`, `"${REPO}/`));
+  for (const b of complete) writeFileSync(fileOf(b), b.code.replace(INSTALLED, (_, q: string) => `${q}${REPO}/`));
   writeFileSync(
     join(dir, "tsconfig.json"),
     JSON.stringify({

@@ -98,6 +98,14 @@ export interface Store {
    * the rotation storage class. Optional.
    */
   finalize?(keys: readonly string[]): Promise<void>;
+  /**
+   * Stores `key` as a copy of `source`'s `sourceKey` (`size` bytes) without
+   * the bytes passing through palhm: S3's CopyObject, or UploadPartCopy above
+   * the single-copy limit, between buckets this store's credentials reach.
+   * Resolves false when this store cannot reach `source` that way; the caller
+   * then streams the bytes. Optional.
+   */
+  copyFrom?(source: Store, sourceKey: string, key: string, size: bigint): Promise<boolean>;
   /** Releases clients and sockets. Optional. */
   close?(): Promise<void>;
 }

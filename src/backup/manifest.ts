@@ -20,6 +20,10 @@ export interface Manifest {
   /** palhm version that wrote it. */
   readonly version: string;
   readonly objects: readonly ManifestObject[];
+  /** A replica's origin: the backup task and root it was copied from (replicate tasks). */
+  readonly replicaOf?: { readonly task: string; readonly location: string };
+  /** Why the sizes and digests were not checked against a source manifest (a replica of a legacy copy). */
+  readonly unverified?: string;
 }
 
 export function encodeManifest(m: Manifest): Uint8Array {

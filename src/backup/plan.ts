@@ -18,7 +18,7 @@ export function destinationOf(param: ResolvedBackendParam, path: string): string
   return `${d.describe(param).replace(/\/+$/, "")}/${PREFIX}/${path}`;
 }
 
-function _backendLine(param: ResolvedBackendParam): string {
+export function backendLine(param: ResolvedBackendParam): string {
   const d = descriptorOf(param);
   const limits = d.rotation(param);
   if (limits === null) return `${param.type} backend: output is read to the end and discarded, nothing rotated`;
@@ -30,7 +30,7 @@ function _backendLine(param: ResolvedBackendParam): string {
 export function describeBackupPlan(task: ResolvedBackupTask, config: ResolvedConfig): string {
   const lines = [
     `backup task ${task.id}: ${task.objects.length} object(s), at most ${config.workers} at once, into a new copy ${PREFIX} (UTC time of the run)`,
-    `  ${_backendLine(task.backend)}`,
+    `  ${backendLine(task.backend)}`,
   ];
   const byId = new Map(task.groups.map((g) => [g.id, g]));
   for (const level of groupLevels(task.groups)) {

@@ -39,7 +39,7 @@ export function programUses(config: ResolvedConfig, envPath = process.env.PATH ?
         o.pipeline.forEach((e, j) => add(`tasks.${id}.objects[${i}].pipeline[${j}]`, e));
         o.restore?.forEach((e, j) => add(`tasks.${id}.objects[${i}].restore[${j}]`, e));
       });
-    } else {
+    } else if (task.type === "routine") {
       task.steps.forEach((s, i) => {
         if (s.kind === "exec") add(`tasks.${id}.steps[${i}]`, s.exec);
       });

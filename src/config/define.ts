@@ -1,5 +1,5 @@
 import { callerFile, stampSource } from "./source.ts";
-import type { BackupTask, BootReport, ExecDef, Hooks, PalhmConfig, RoutineTask } from "./types.ts";
+import type { BackupTask, BootReport, ExecDef, Hooks, PalhmConfig, ReplicateTask, RoutineTask } from "./types.ts";
 
 type ExecIdsOf<I> = I extends readonly (infer C)[] ? (C extends PalhmConfig<infer X, string> ? X : never) : never;
 type TaskIdsOf<I> = I extends readonly (infer C)[] ? (C extends PalhmConfig<string, infer T> ? T : never) : never;
@@ -15,7 +15,8 @@ export interface UserConfig<X extends string, T extends string, G extends string
   tasks?: {
     readonly [K in T]:
       | BackupTask<NoInfer<X> | ExecIdsOf<I>, G>
-      | RoutineTask<NoInfer<X> | ExecIdsOf<I>, NoInfer<T> | TaskIdsOf<I>>;
+      | RoutineTask<NoInfer<X> | ExecIdsOf<I>, NoInfer<T> | TaskIdsOf<I>>
+      | ReplicateTask<NoInfer<T> | TaskIdsOf<I>>;
   };
   hooks?: Hooks;
   hooksDir?: string;

@@ -5,7 +5,7 @@
  * tickets and mails.
  */
 import { descriptorOf } from "../backends/registry.ts";
-import type { ResolvedConfig, ResolvedExec, ResolvedHooks, ResolvedTask } from "./resolved.ts";
+import type { ResolvedBackendParam, ResolvedConfig, ResolvedExec, ResolvedHooks, ResolvedTask } from "./resolved.ts";
 
 import { isSecretName, MASK, maskArgv, maskEnv } from "../secrets.ts";
 
@@ -32,6 +32,13 @@ function _hooks(h: ResolvedHooks): Record<string, unknown> | undefined {
 
 const _limit = (l: bigint | null) => (l === null ? "inf" : l.toString());
 
+function _backend(b: ResolvedBackendParam): Record<string, unknown> {
+  const backend: Record<string, unknown> = { ...b, ...descriptorOf(b).display?.(b) };
+  if ("nbCopyLimit" in b) backend.nbCopyLimit = _limit(b.nbCopyLimit);
+  if ("rootSizeLimit" in b) backend.rootSizeLimit = _limit(b.rootSizeLimit);
+  return backend;
+}
+
 function _task(t: ResolvedTask): Record<string, unknown> {
   if (t.type === "routine") {
     return {
@@ -50,10 +57,8 @@ function _task(t: ResolvedTask): Record<string, unknown> {
       }),
     };
   }
-  const b = t.backend;
-  const backend: Record<string, unknown> = { ...b, ...descriptorOf(b).display?.(b) };
-  if ("nbCopyLimit" in b) backend.nbCopyLimit = _limit(b.nbCopyLimit);
-  if ("rootSizeLimit" in b) backend.rootSizeLimit = _limit(b.rootSizeLimit);
+  if (t.type === "replicate") return { type: "replicate", from: t.from, to: _backend(t.to), copies: t.copies };
+  const backend = _backend(t.backend);
   const hooks = _hooks(t.hooks);
   return {
     type: "backup",

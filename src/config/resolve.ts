@@ -16,6 +16,7 @@ import { checkRoutineCycles, resolveRoutineTask } from "./resolve-routine.ts";
 import { resolveHooks } from "./resolve-hooks.ts";
 import { resolveBootReport } from "./resolve-boot-report.ts";
 import { resolveMonitoring } from "./resolve-monitor.ts";
+import { resolveReplicateTask } from "./resolve-replicate.ts";
 
 export const HOOKS_DIR_DEFAULT = "/etc/palhm/hooks.d";
 export const VERBOSITY_DEFAULT = 3;
@@ -53,12 +54,22 @@ export function resolveMerged(merged: MergedConfig, options: ResolveOptions = {}
   const taskIds = [...merged.tasks.keys()];
   const tasks = new Map<string, ResolvedTask>();
   for (const [id, { value: t, source }] of merged.tasks) {
+    if (t.type === "replicate") continue;
     const task: ResolvedTask =
       t.type === "backup"
         ? resolveBackupTask(id, t, execs, resolveHooks(t.hooks ? [t.hooks] : [], `task ${id}`), source)
         : resolveRoutineTask(id, t, execs, taskIds, source);
     tasks.set(id, t.schedule === undefined ? task : { ...task, schedule: t.schedule });
   }
+  for (const [id, { value: t, source }] of merged.tasks) {
+    if (t.type !== "replicate") continue;
+    const task = resolveReplicateTask(id, t, tasks, taskIds, source);
+    tasks.set(id, t.schedule === undefined ? task : { ...task, schedule: t.schedule });
+  }
+  // Map order is the config's order, whatever the kind of task.
+  const ordered = new Map(taskIds.map((id) => [id, tasks.get(id)!] as const));
+  tasks.clear();
+  for (const [id, t] of ordered) tasks.set(id, t);
   checkRoutineCycles(tasks as ReadonlyMap<string, ResolvedTask & { steps?: never }>, (id) => merged.tasks.get(id)?.source);
 
   const workers = merged.workers === undefined || merged.workers <= 0 ? availableParallelism() : merged.workers;

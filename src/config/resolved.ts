@@ -83,7 +83,21 @@ export interface ResolvedRoutineTask {
   readonly schedule?: string;
 }
 
-export type ResolvedTask = ResolvedBackupTask | ResolvedRoutineTask;
+export interface ResolvedReplicateTask {
+  readonly type: "replicate";
+  readonly id: string;
+  /** The backup task whose copies are replicated. */
+  readonly from: string;
+  readonly to: ResolvedBackendParam;
+  /** "all", "latest" (1) or the newest N complete source copies. */
+  readonly copies: number | "all";
+  readonly schedule?: string;
+}
+
+export type ResolvedTask = ResolvedBackupTask | ResolvedRoutineTask | ResolvedReplicateTask;
+
+/** A task whose copies are stored on a backend: a backup task, or a replicate task (its destination). */
+export type StoringTask = ResolvedBackupTask | ResolvedReplicateTask;
 
 export interface ResolvedBootReport {
   readonly mua:

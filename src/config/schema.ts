@@ -110,7 +110,21 @@ export const stepSchema = v.lazy((input) => {
 
 const routineTaskSchema = v.strictObject({ type: v.literal("routine"), steps: v.array(stepSchema), schedule: v.optional(scheduleSchema), ...taskMonitorFields });
 
-export const taskSchema = v.variant("type", [backupTaskSchema, routineTaskSchema]);
+const replicateTaskSchema = v.strictObject({
+  type: v.literal("replicate"),
+  from: v.string(),
+  to: backendSchema,
+  copies: v.optional(
+    v.union([
+      v.picklist(["all", "latest"]),
+      v.pipe(v.number(), v.check((n) => Number.isInteger(n) && n >= 1, (i) => `expected "all", "latest" or a whole number >= 1, got ${String(i.input)}`)),
+    ]),
+  ),
+  schedule: v.optional(scheduleSchema),
+  ...taskMonitorFields,
+});
+
+export const taskSchema = v.variant("type", [backupTaskSchema, routineTaskSchema, replicateTaskSchema]);
 
 const muaObjectSchema = v.variant("type", [
   v.strictObject({ type: v.literal("stdout") }),

@@ -241,9 +241,37 @@ export interface RoutineTask<X extends string = string, T extends string = strin
   pings?: readonly PingParam[];
 }
 
+/**
+ * A replicate task: brings the complete copies of a backup task that another
+ * backend lacks (an off-site copy, the 3-2-1 rule), object by object, each
+ * checked against the source manifest as it flows; then rotates the
+ * destination by its own limits and keep rules.
+ * @example { type: "replicate", from: "backup", to: { type: "aws-s3", bucket: "offsite", root: "web1", nbCopyLimit: 30 } }
+ */
+export interface ReplicateTask<T extends string = string> {
+  type: "replicate";
+  /** The backup task whose copies are replicated. */
+  from: T;
+  /** Where the replicas go, with their own rotation limits (`nbCopyLimit`, `rootSizeLimit`, `keep`). Not the source's root. */
+  to: BackendParam;
+  /**
+   * Which complete source copies to bring: all of them, the latest, or the newest N.
+   * Copies the destination's rotation would remove at once are not brought.
+   * @default "all"
+   */
+  copies?: "all" | "latest" | number;
+  /** When `palhm schedule install` runs this task (a systemd calendar expression). @example "daily" */
+  schedule?: string;
+  /** Thresholds for `palhm status` (override the config's `status`). */
+  status?: StatusParam;
+  /** Pings for this task's runs, besides the config's `pings`. */
+  pings?: readonly PingParam[];
+}
+
 export type Task<X extends string = string, T extends string = string, G extends string = string> =
   | BackupTask<X, G>
-  | RoutineTask<X, T>;
+  | RoutineTask<X, T>
+  | ReplicateTask<T>;
 
 /** Boot report MUA, by name (no parameters) or with parameters. */
 export type MuaParam =

@@ -128,7 +128,7 @@ export class Copies {
    * this task's copies (and legacy ones) which to remove; each is removed in
    * turn, a failure reported and the next one tried.
    */
-  async rotate(newPrefix: string, limits: RotationLimits): Promise<Cleanup & { choice: RotationChoice }> {
+  async rotate(newPrefix: string | null, limits: RotationLimits): Promise<Cleanup & { choice: RotationChoice }> {
     const own = (await this.listOwn()).filter((c) => c.state !== "incomplete" || c.prefix === newPrefix);
     const choice = chooseRemovals(own, newPrefix, limits);
     const byPrefix = new Map(own.map((c) => [c.prefix, c]));

@@ -20,7 +20,7 @@ export interface SuccessInfo {
 export interface StatusRecord {
   readonly format: 1;
   readonly task: string;
-  readonly type: "backup" | "routine";
+  readonly type: "backup" | "routine" | "replicate";
   readonly host: string;
   readonly pid: number;
   readonly start: string;

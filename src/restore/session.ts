@@ -19,13 +19,20 @@ export interface TaskSession {
   close(): Promise<void>;
 }
 
-/** The backup task `id`, or a usage error naming the backup tasks there are. */
+/**
+ * The backup task `id`, or a usage error naming the tasks with copies. A
+ * replicate task is seen as its source task (objects, restore pipelines,
+ * hooks) over its own destination: its replicas list, verify and restore
+ * as the source's copies do.
+ */
 export function backupTask(config: ResolvedConfig, id: string): ResolvedBackupTask {
   const task = config.tasks.get(id);
   if (task?.type === "backup") return task;
-  const known = [...config.tasks.values()].filter((t) => t.type === "backup").map((t) => t.id);
-  const what = task ? `"${id}" is a ${task.type} task, not a backup task` : `no task "${id}"`;
-  throw new SelectionError(`${what} (backup tasks: ${known.join(", ") || "none"})`);
+  const from = task?.type === "replicate" ? config.tasks.get(task.from) : undefined;
+  if (task?.type === "replicate" && from?.type === "backup") return { ...from, id: task.id, backend: task.to };
+  const known = [...config.tasks.values()].filter((t) => t.type !== "routine").map((t) => t.id);
+  const what = task ? `"${id}" is a ${task.type} task, not a backup or replicate task` : `no task "${id}"`;
+  throw new SelectionError(`${what} (tasks with copies: ${known.join(", ") || "none"})`);
 }
 
 export interface SessionOptions {

@@ -5,7 +5,7 @@
  */
 import type { ResolvedConfig } from "../config/resolved.ts";
 import { log as defaultLog, type Logger } from "../log.ts";
-import { backupSummary, failedRunJson, jsonWritten, toJson } from "../ui/report.ts";
+import { backupSummary, failedRunJson, jsonWritten, replicateSummary, toJson } from "../ui/report.ts";
 import type { RunContext, RunReport } from "./context.ts";
 import { installInterrupts } from "./interrupt.ts";
 import { describePlan } from "./plan.ts";
@@ -47,6 +47,7 @@ export async function executeRun(config: ResolvedConfig, options: RunOptions = {
     const result: TaskResult = await runTask(id, ctx, steps);
     if (options.json) write(toJson({ ok: true, type: task.type, ...result, hookFailures: [] }));
     if ("prefix" in result) log.success(backupSummary(result));
+    else if ("from" in result) log.success(replicateSummary(result));
     else log.success(`task ${id} done in ${_seconds(performance.now() - t0)}`);
     return 0;
   } catch (e) {
@@ -56,7 +57,8 @@ export async function executeRun(config: ResolvedConfig, options: RunOptions = {
     // Once interrupted, whatever a runner threw while stopping is a consequence: the interrupt is the cause.
     const error = interrupts.signal.aborted ? interrupts.signal.reason : e;
     if (options.json) {
-      write(toJson({ ...failedRunJson(id, task.type, error, task.type === "backup" ? report : undefined), ...(task.type === "routine" ? { steps } : {}) }));
+      const replicated = task.type === "replicate" && error && typeof error === "object" && "result" in error ? { result: error.result } : {};
+      write(toJson({ ...failedRunJson(id, task.type, error, task.type === "backup" ? report : undefined), ...(task.type === "routine" ? { steps } : {}), ...replicated }));
       jsonWritten(error);
     }
     throw error;

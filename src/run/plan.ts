@@ -13,6 +13,10 @@ export async function describePlan(id: string, config: ResolvedConfig, _stack: r
     const { describeBackupPlan } = await import("../backup/run.ts");
     return describeBackupPlan(task, config);
   }
+  if (task.type === "replicate") {
+    const { describeReplicatePlan } = await import("../replicate/plan.ts");
+    return describeReplicatePlan(task, config);
+  }
   const lines = [`routine task ${id}: ${task.steps.length} step(s), one after another, the first failure stops it`];
   for (const [i, step] of task.steps.entries()) {
     lines.push(`  steps[${i}]: ${stepLabel(step)}`);

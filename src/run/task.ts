@@ -9,8 +9,9 @@ import type { BackupResult, RunContext } from "./context.ts";
 import { acquireLock } from "./lock.ts";
 import { runRoutine, type RoutineResult, type StepRecord } from "../routine/run.ts";
 import { observeRun } from "../monitor/observe.ts";
+import type { ReplicateResult } from "../replicate/run.ts";
 
-export type TaskResult = BackupResult | RoutineResult;
+export type TaskResult = BackupResult | RoutineResult | ReplicateResult;
 
 /** Tasks being run in this call chain, to refuse a routine that refers back to itself. */
 const RUNNING = Symbol("palhm.running");
@@ -33,7 +34,8 @@ export function backendLockKey(param: ResolvedBackendParam): string {
 /** The run lock's key for `task`, and how messages name it. Restore takes the same lock, so rotation never removes the copy it reads. */
 export function taskLockKey(task: ResolvedTask): { key: string; what: string } {
   if (task.type === "routine") return { key: `routine\0${task.id}`, what: `task "${task.id}"` };
-  const root = backendLockKey(task.backend);
+  // A replicate task's copies are locked as a backup task's are: its list, verify and restore take the same lock.
+  const root = backendLockKey(task.type === "replicate" ? task.to : task.backend);
   return { key: `backup\0${task.id}\0${root}`, what: `task "${task.id}" on ${root}` };
 }
 
@@ -51,6 +53,10 @@ export async function runTask(id: string, ctx: RunContext, steps?: StepRecord[])
   try {
     return await observeRun(task, ctx, chain.length === 0, async (): Promise<TaskResult> => {
       if (task.type === "routine") return await runRoutine(task, inner, steps);
+      if (task.type === "replicate") {
+        const { runReplicate } = await import("../replicate/run.ts");
+        return await runReplicate(task, inner);
+      }
       const { runBackup } = await import("../backup/run.ts");
       return await runBackup(task, inner);
     });

@@ -8,6 +8,11 @@ function _writable(config: ResolvedConfig, task: ResolvedTask, seen = new Set<st
   if (seen.has(task.id)) return [];
   seen.add(task.id);
   if (task.type === "backup") return localPaths(task.backend);
+  if (task.type === "replicate") {
+    // Reads the source's root (its leftovers are not touched) and writes its own.
+    const from = config.tasks.get(task.from);
+    return [...localPaths(task.to), ...(from?.type === "backup" ? localPaths(from.backend) : [])];
+  }
   return task.steps.flatMap((s) => {
     if (s.kind !== "task") return [];
     const sub = config.tasks.get(s.task);

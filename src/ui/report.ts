@@ -6,6 +6,7 @@
 import { ExecError, HookError, PalhmError } from "../errors.ts";
 import { hookFailuresOf } from "../hooks/operation.ts";
 import type { BackupResult, RunReport } from "../run/context.ts";
+import type { ReplicateResult } from "../replicate/run.ts";
 import { formatBytes, formatDuration } from "./format.ts";
 
 /** `task backup: 3 objects, 12.3 MiB in 2.1s (5.8 MiB/s); copy 2022-05-01T06:59:17+00:00; rotation removed 2 copies (a, b)`. */
@@ -21,6 +22,18 @@ export function backupSummary(result: BackupResult): string {
   // A backend that keeps nothing (check tasks such as the DNSSEC one): there is no copy to name or rotate.
   const kept = result.discarded ? "output discarded (the backend keeps nothing)" : `copy ${result.prefix}; ${removed}${leftovers}`;
   return `task ${result.task}: ${n} object${n === 1 ? "" : "s"}, ${formatBytes(bytes)} in ${formatDuration(result.durationMs)}${rate}; ${kept}`;
+}
+
+/** `task offsite: 2 copies of task backup replicated, 1.2 GiB in 14s (3 objects server-side); rotation removed 1 copy (a)`. */
+export function replicateSummary(result: ReplicateResult): string {
+  const n = result.copies.length;
+  const bytes = result.copies.reduce((s, c) => s + c.bytes, 0);
+  const server = result.copies.reduce((s, c) => s + c.serverSide, 0);
+  const removed = result.removed.length
+    ? `rotation removed ${result.removed.length} cop${result.removed.length === 1 ? "y" : "ies"} (${result.removed.join(", ")})`
+    : "rotation removed nothing";
+  const what = n ? `${n} cop${n === 1 ? "y" : "ies"} of task ${result.from} replicated (${result.copies.map((c) => c.prefix).join(", ")}), ${formatBytes(bytes)} in ${formatDuration(result.durationMs)}${server ? `, ${server} object(s) copied server-side` : ""}` : `nothing to replicate from task ${result.from}`;
+  return `task ${result.task}: ${what}; ${removed}; ${result.copiesKept ?? "?"} cop${result.copiesKept === 1 ? "y" : "ies"} at ${result.location}`;
 }
 
 /** An error as monitoring reads it: a stable code, the message, and the facts the error carries. */

@@ -32,6 +32,7 @@ export interface Upload {
 
 export interface RecordedRequest {
   method: string;
+  bucket: string;
   key: string;
   query: URLSearchParams;
   headers: Headers;
@@ -43,6 +44,8 @@ export interface LoopbackS3 {
   readonly endpoint: string;
   readonly bucket: string;
   readonly objects: Map<string, StoredObject>;
+  /** Every bucket's objects, the first bucket's included. */
+  readonly buckets: Map<string, Map<string, StoredObject>>;
   readonly uploads: Map<string, Upload>;
   readonly requests: RecordedRequest[];
   /** Answer with an error instead of handling the request, when it returns one. */
@@ -66,8 +69,9 @@ export function s3ErrorResponse(status: number, code: string, message: string): 
 
 const _etag = (data: Uint8Array) => `"${new Bun.CryptoHasher("md5").update(data).digest("hex")}"`;
 
-export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
+export function startLoopbackS3(bucket = "loop-bucket", otherBuckets: readonly string[] = []): LoopbackS3 {
   const objects = new Map<string, StoredObject>();
+  const buckets = new Map<string, Map<string, StoredObject>>([[bucket, objects], ...otherBuckets.map((b) => [b, new Map<string, StoredObject>()] as const)]);
   const uploads = new Map<string, Upload>();
   const requests: RecordedRequest[] = [];
   let nextId = 1;
@@ -76,6 +80,7 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
     endpoint: "",
     bucket,
     objects,
+    buckets,
     uploads,
     requests,
     fault: null,
@@ -88,13 +93,14 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
   };
 
   async function handle(req: Request, r: RecordedRequest): Promise<Response> {
+    const objects = buckets.get(r.bucket)!;
     const q = r.query;
     const key = r.key;
     const body = new Uint8Array(await req.arrayBuffer());
     if (!key) {
-      if (req.method === "GET" && q.get("list-type") === "2") return listObjects(q);
+      if (req.method === "GET" && q.get("list-type") === "2") return listObjects(objects, q);
       if (req.method === "GET" && q.has("uploads")) return listUploads(q);
-      if (req.method === "POST" && q.has("delete")) return deleteObjects(new TextDecoder().decode(body), r);
+      if (req.method === "POST" && q.has("delete")) return deleteObjects(objects, new TextDecoder().decode(body), r);
       return s3ErrorResponse(501, "NotImplemented", `bucket call ${req.method} ${q}`);
     }
     const copySource = r.headers.get("x-amz-copy-source");
@@ -110,7 +116,7 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
       if (req.method === "PUT") {
         let data: Uint8Array = body;
         if (copySource) {
-          const src = objects.get(_sourceKey(copySource));
+          const src = _copySource(buckets, copySource);
           if (!src) return s3ErrorResponse(404, "NoSuchKey", "no copy source");
           const m = /^bytes=(\d+)-(\d+)$/.exec(r.headers.get("x-amz-copy-source-range") ?? "");
           data = m ? src.data.slice(Number(m[1]), Number(m[2]) + 1) : src.data;
@@ -135,7 +141,7 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
       }
     }
     if (req.method === "PUT" && copySource) {
-      const src = objects.get(_sourceKey(copySource));
+      const src = _copySource(buckets, copySource);
       if (!src) return s3ErrorResponse(404, "NoSuchKey", "no copy source");
       objects.set(key, { data: src.data, storageClass: r.headers.get("x-amz-storage-class") ?? "STANDARD" });
       return _xml(`<CopyObjectResult><ETag>${_etag(src.data)}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyObjectResult>`);
@@ -144,7 +150,7 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
       objects.set(key, { data: body, storageClass: r.headers.get("x-amz-storage-class") ?? "STANDARD" });
       return new Response(null, { headers: { etag: _etag(body) } });
     }
-    if (req.method === "POST" && q.has("restore")) return restoreObject(key, new TextDecoder().decode(body));
+    if (req.method === "POST" && q.has("restore")) return restoreObject(objects, key, new TextDecoder().decode(body));
     if (req.method === "HEAD") {
       const o = objects.get(key);
       if (!o) return new Response(null, { status: 404 });
@@ -166,7 +172,7 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
     return s3ErrorResponse(501, "NotImplemented", `${req.method} ${key}`);
   }
 
-  function listObjects(q: URLSearchParams): Response {
+  function listObjects(objects: Map<string, StoredObject>, q: URLSearchParams): Response {
     const prefix = q.get("prefix") ?? "";
     const max = Number(q.get("max-keys") ?? 1000);
     const after = q.get("continuation-token") ?? "";
@@ -182,7 +188,7 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
     );
   }
 
-  function restoreObject(key: string, xml: string): Response {
+  function restoreObject(objects: Map<string, StoredObject>, key: string, xml: string): Response {
     const o = objects.get(key);
     if (!o) return s3ErrorResponse(404, "NoSuchKey", "The specified key does not exist.");
     if (!_ARCHIVE_CLASSES.has(o.storageClass)) return s3ErrorResponse(403, "InvalidObjectState", "Restore is not allowed for the object's current storage class");
@@ -205,7 +211,7 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
     return _xml(`<ListMultipartUploadsResult><Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated>${items}</ListMultipartUploadsResult>`);
   }
 
-  function deleteObjects(xml: string, r: RecordedRequest): Response {
+  function deleteObjects(objects: Map<string, StoredObject>, xml: string, r: RecordedRequest): Response {
     const keys = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => _unesc(m[1]!));
     r.deleteCount = keys.length;
     for (const k of keys) objects.delete(k);
@@ -220,12 +226,13 @@ export function startLoopbackS3(bucket = "loop-bucket"): LoopbackS3 {
       const [, b, ...rest] = url.pathname.split("/");
       const r: RecordedRequest = {
         method: req.method,
+        bucket: b ?? "",
         key: rest.map(decodeURIComponent).join("/"),
         query: url.searchParams,
         headers: req.headers,
       };
       requests.push(r);
-      if (b !== bucket) return s3ErrorResponse(404, "NoSuchBucket", `no bucket ${b}`);
+      if (!buckets.has(b ?? "")) return s3ErrorResponse(404, "NoSuchBucket", `no bucket ${b}`);
       const injected = state.fault?.(r);
       if (injected) {
         await req.arrayBuffer();
@@ -242,7 +249,8 @@ function _unesc(s: string): string {
   return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
 }
 
-function _sourceKey(copySource: string): string {
-  const [, ...rest] = decodeURIComponent(copySource).replace(/^\//, "").split("/");
-  return rest.join("/");
+/** The object `x-amz-copy-source` names, in any bucket of this server. */
+function _copySource(buckets: Map<string, Map<string, StoredObject>>, copySource: string): StoredObject | undefined {
+  const [b, ...rest] = decodeURIComponent(copySource).replace(/^\//, "").split("/");
+  return buckets.get(b!)?.get(rest.join("/"));
 }

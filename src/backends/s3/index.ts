@@ -26,7 +26,9 @@ export const s3Backend: BackendDescriptor<v.InferOutput<typeof s3Schema>, Resolv
   },
   async open(param, ctx) {
     const { openS3Store } = await import("./store.ts");
-    return openS3Store(param, ctx.log);
+    // Some S3-compatible stores copy less than S3's 5 GiB in one request: above this, a multipart copy.
+    const maxCopy = Number(process.env.PALHM_S3_MAX_COPY) || undefined;
+    return openS3Store(param, ctx.log, maxCopy ? { maxCopy } : {});
   },
   describe: _url,
   lockKey: (p) => `s3:${p.endpoint ?? "aws"}/${p.bucket}/${p.root}`,

@@ -136,26 +136,44 @@ function _copySource(bucket: string, key: string): string {
   return `${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`;
 }
 
+/** Limits of a server-side copy (S3's unless a test or a compatible store lowers them). */
+export interface CopyLimits {
+  readonly maxCopy?: number;
+  readonly maxCopyPart?: number;
+  readonly minPart?: number;
+}
+
 /**
  * Moves an object to another storage class in place: one CopyObject up to
  * `maxCopy` bytes (S3: 5 GiB), else a multipart copy of ranges.
  */
-export async function changeStorageClass(
+export function changeStorageClass(b: Bucket, key: string, size: number, storageClass: string, opts: CopyLimits = {}): Promise<void> {
+  return copyObject(b, { bucket: b.name, key }, key, size, storageClass, opts, `to ${storageClass}`);
+}
+
+/**
+ * Copies `from` (any bucket the client can read) to `key` in `b`, server-side:
+ * one CopyObject up to `maxCopy` bytes (S3: 5 GiB), else a multipart upload of
+ * UploadPartCopy ranges. No byte passes through palhm.
+ */
+export async function copyObject(
   b: Bucket,
+  from: { readonly bucket: string; readonly key: string },
   key: string,
   size: number,
-  storageClass: string,
-  opts: { maxCopy?: number; maxCopyPart?: number; minPart?: number } = {},
+  storageClass: string | undefined,
+  opts: CopyLimits = {},
+  what = `from s3://${from.bucket}/${from.key}`,
 ): Promise<void> {
-  const cls = storageClass as StorageClass;
-  const source = _copySource(b.name, key);
+  const cls = storageClass as StorageClass | undefined;
+  const source = _copySource(from.bucket, from.key);
   if (size <= (opts.maxCopy ?? S3_LIMITS.maxCopy)) {
     try {
       await b.client.send(
         new CopyObjectCommand({ Bucket: b.name, Key: key, CopySource: source, MetadataDirective: "COPY", StorageClass: cls }),
       );
     } catch (e) {
-      throw s3Error(e, `CopyObject to ${storageClass}`, b.name, key);
+      throw s3Error(e, `CopyObject ${what}`, b.name, key);
     }
     return;
   }
@@ -183,7 +201,7 @@ export async function changeStorageClass(
     );
   } catch (e) {
     if (uploadId) await abortUpload(b, key, uploadId).catch(() => {});
-    throw s3Error(e, `multipart copy to ${storageClass}`, b.name, key);
+    throw s3Error(e, `multipart copy ${what}`, b.name, key);
   }
 }
 

@@ -9,9 +9,9 @@ import { hasCustomS3Endpoint, makeClientConfig } from "../../aws/clients.ts";
 import type { Logger } from "../../log.ts";
 import type { PutOptions, Sink, SinkOptions, Store, StoreEntry } from "../store.ts";
 import { KeyExistsError, KeyNotFoundError } from "../store.ts";
-import { isNotFound, s3Error } from "./errors.ts";
+import { isNotFound, s3Error, statusOf } from "./errors.ts";
 import { S3Layout, type S3Tuning } from "./layout.ts";
-import { abortUpload, anyObject, changeStorageClass, deleteKeys, listFolders, listObjects, putObject, sweepUploads, type Bucket } from "./ops.ts";
+import { abortUpload, anyObject, changeStorageClass, copyObject, deleteKeys, listFolders, listObjects, putObject, sweepUploads, type Bucket } from "./ops.ts";
 import type { ResolvedS3Param } from "./params.ts";
 import { planPartSize } from "./plan.ts";
 import { S3Sink } from "./sink.ts";
@@ -151,6 +151,31 @@ export class S3Store implements Store {
     } finally {
       for (const dir of new Set(keys.map((k) => k.slice(0, k.indexOf("/") + 1)))) await sweepUploads(this.bucket, this.layout.key(dir), this.log);
     }
+  }
+
+  /**
+   * Server-side copy from another S3 store under the same endpoint (another
+   * bucket or root, another region of AWS): CopyObject, or UploadPartCopy
+   * above the single-copy limit, straight into the class the object is kept
+   * in. False when `source` is not such a store, or these credentials may not
+   * read it: the caller streams the bytes instead.
+   */
+  async copyFrom(source: Store, sourceKey: string, key: string, size: bigint): Promise<boolean> {
+    if (!(source instanceof S3Store) || source.param.endpoint !== this.param.endpoint) return false;
+    const from = { bucket: source.bucket.name, key: source.layout.key(sourceKey) };
+    const cls = this.param.rotStorageClass ?? this.param.sinkStorageClass;
+    try {
+      await copyObject(this.bucket, from, this.layout.key(key), Number(size), cls, {
+        maxCopy: this.tuning.maxCopy,
+        maxCopyPart: this.tuning.maxCopyPart,
+        minPart: this.tuning.minCopyPart,
+      });
+    } catch (e) {
+      if (statusOf((e as Error).cause) !== 403) throw e;
+      this.log.info(`${this.location(key)}: these credentials may not copy from s3://${from.bucket}/${from.key} server-side (${(e as Error).message}); streaming it instead`);
+      return false;
+    }
+    return true;
   }
 
   async close(): Promise<void> {

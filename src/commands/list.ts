@@ -15,7 +15,12 @@ export default defineCommand({
       const { listCopies, formatListing, listingJson } = await import("../restore/list.ts");
       const session = await openTaskSession(config, args.task);
       try {
-        const copies = await listCopies(session.copies);
+        let copies = await listCopies(session.copies);
+        if (config.tasks.get(args.task)?.type === "backup") {
+          const { replicasOf } = await import("../replicate/where.ts");
+          const where = await replicasOf(config, args.task, session.ctx.log, session.ctx.signal);
+          copies = copies.map((c) => ({ ...c, replicas: where.get(c.prefix) ?? [] }));
+        }
         if (args.json) {
           process.stdout.write(JSON.stringify({ ok: true, ...(listingJson(session.task.id, session.copies.describe(), copies) as object) }, null, 2) + "\n");
         } else if (copies.length) {

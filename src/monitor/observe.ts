@@ -7,6 +7,7 @@
 import { hostname } from "node:os";
 import type { ResolvedTask } from "../config/resolved.ts";
 import type { BackupResult, RunContext } from "../run/context.ts";
+import type { ReplicateResult } from "../replicate/run.ts";
 import { InterruptedError } from "../errors.ts";
 import { errorJson } from "../ui/report.ts";
 import type { StatusThresholds } from "./check.ts";
@@ -45,11 +46,15 @@ export async function observeRun<T>(task: ResolvedTask, ctx: RunContext, topLeve
     const end = new Date();
     const backup = task.type === "backup" ? (result as BackupResult) : null;
     const bytes = backup ? backup.objects.reduce((s, o) => s + o.size, 0) : 0;
-    const copy = backup && !_discarded(backup) ? { prefix: backup.prefix, location: backup.location } : {};
+    const replica = task.type === "replicate" ? (result as ReplicateResult) : null;
+    const copy = backup && !_discarded(backup)
+      ? { prefix: backup.prefix, location: backup.location }
+      : replica?.newest ? { prefix: replica.newest, location: replica.location } : {};
     const record: StatusRecord = {
       ...base, outcome: "success", end: end.toISOString(), durationMs: end.getTime() - start.getTime(), ...copy,
       ...(backup ? { committed: true, bytes, objects: backup.objects.length } : {}),
       ...(backup?.copiesKept !== undefined ? { copiesKept: backup.copiesKept } : {}),
+      ...(replica ? { bytes: replica.copies.reduce((s, c) => s + c.bytes, 0), objects: replica.copies.reduce((s, c) => s + c.objects, 0), ...(replica.copiesKept !== undefined ? { copiesKept: replica.copiesKept } : {}) } : {}),
       ...(backup?.futureCopies?.length ? { futureCopies: backup.futureCopies } : {}),
       lastSuccess: { end: end.toISOString(), ...copy },
     };

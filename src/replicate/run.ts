@@ -31,6 +31,8 @@ export interface ReplicateResult {
   readonly durationMs: number;
   /** Copies at the destination after rotation. */
   readonly copiesKept?: number;
+  /** The newest complete replica at the destination after the run. */
+  readonly newest?: string;
 }
 
 export async function runReplicate(task: ResolvedReplicateTask, ctx: RunContext): Promise<ReplicateResult> {
@@ -77,6 +79,7 @@ export async function runReplicate(task: ResolvedReplicateTask, ctx: RunContext)
       task: task.id, from: source.id, location: dst.describe(), copies: brought,
       skipped: plan.skipped.map(({ prefix, why }) => ({ prefix, why })), removed: [...cleanup.removed, ...rotation.removed],
       durationMs: Math.round(performance.now() - t0), ...(rotation.kept === undefined ? {} : { copiesKept: rotation.kept }),
+      ...(rotation.newest ? { newest: rotation.newest } : {}),
     };
     if (failed.length || failures.length) {
       const lines = [
@@ -102,11 +105,12 @@ async function _rotate(task: ResolvedReplicateTask, dst: Copies, brought: readon
   } catch (e) {
     if (isPalhmError(e) && !(e instanceof BackendError)) throw e;
     failures.push({ prefix: newest ?? "", location: dst.describe(), error: new Error(`rotation could not list the copies: ${(e as Error).message}`) });
-    return { removed: [] as string[], kept: undefined };
+    return { removed: [] as string[], kept: undefined, newest: undefined };
   }
   for (const old of rotation.removed) ctx.log.info(`task ${task.id}: rotation removed copy ${old}`);
   failures.push(...rotation.failures);
   const failedPrefixes = new Set(rotation.failures.map((f) => f.prefix));
   const kept = rotation.choice.decisions.filter((d) => d.action === "keep" || failedPrefixes.has(d.prefix)).length;
-  return { removed: rotation.removed, kept };
+  const newestKept = rotation.choice.decisions.filter((d) => d.action === "keep" && d.state !== "incomplete").at(-1)?.prefix;
+  return { removed: rotation.removed, kept, newest: newestKept };
 }

@@ -13,6 +13,8 @@ export interface CopyListing {
   readonly size: bigint;
   /** Named after a time later than now (made while a clock was wrong): rotation leaves it alone, verify and restore do not take it as the latest. */
   readonly future: boolean;
+  /** Replicate tasks whose destination holds this copy too (absent for a replica's own listing). */
+  readonly replicas?: readonly string[];
 }
 
 /** The task's copies (and legacy ones), oldest first; copies of other tasks sharing the root are left out. */
@@ -35,6 +37,7 @@ export function formatListing(copies: readonly CopyListing[]): string {
     `${c.objects} object${c.objects === 1 ? "" : "s"}`,
     formatBytes(c.size),
     `(${c.size} bytes)`,
+    ...(c.replicas?.length ? [`also at: ${c.replicas.join(", ")}`] : []),
     ...(c.future ? ["!!! dated in the future: is the clock right?"] : []),
   ]);
   const widths = rows.reduce((w, r) => r.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), [] as number[]);
@@ -46,7 +49,7 @@ export function listingJson(taskId: string, root: string, copies: readonly CopyL
   return {
     task: taskId,
     root,
-    copies: copies.map((c) => ({ prefix: c.prefix, state: c.state, location: c.location, objects: c.objects, size: _jsonSize(c.size), ...(c.future ? { future: true } : {}) })),
+    copies: copies.map((c) => ({ prefix: c.prefix, state: c.state, location: c.location, objects: c.objects, size: _jsonSize(c.size), ...(c.future ? { future: true } : {}), ...(c.replicas ? { replicas: c.replicas } : {}) })),
   };
 }
 

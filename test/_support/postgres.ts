@@ -1,17 +1,18 @@
 /**
- * A throwaway PostgreSQL 15 cluster for tests: `initdb` into a temp directory
+ * A throwaway PostgreSQL cluster (15 on Debian 12) for tests: `initdb` into a temp directory
  * and `postgres` listening only on a unix socket in that directory. PostgreSQL
  * refuses to run as root, so both run as `nobody` (setpriv), the directory
  * chowned to it. The superuser `postgres` has a random password
  * (scram-sha-256 for every connection), so wrong-password cases are real.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mustRun, runProgram, stopServer, waitUntil } from "./server.ts";
 
-export const PG_BIN = "/usr/lib/postgresql/15/bin";
+/** The server programs of the newest PostgreSQL installed (Debian keeps them out of PATH). */
+export const PG_BIN = `/usr/lib/postgresql/${readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))[0]}/bin`;
 const _NOBODY = { uid: 65534, gid: 65534 };
 
 export interface Postgres {

@@ -87,7 +87,7 @@ describe("mysql() against MariaDB", () => {
     expect(await db.sql("SELECT what FROM site.audit ORDER BY id DESC LIMIT 1")).toBe("insert\n");
   }, 120_000);
 
-  test("through zstd and age: the copy holds no plaintext, and restore needs the identity (--identity FILE)", async () => {
+  test("through zstd and age: the copy holds no plaintext, and restore needs the right identity (--identity FILE)", async () => {
     const p = recipeProject();
     const { identity, recipient } = await p.ageKey();
     const before = await state();
@@ -116,6 +116,14 @@ export default defineConfig({
     const without = await p.palhm("-q", "restore", "db");
     expect(without.status).toBe(2);
     expect(without.stderr).toContain("object mysql/site.sql.zst.age is restored through `age`, which needs a private key: give it with --identity FILE");
+    expect(await db.sql("SHOW DATABASES LIKE 'site'")).toBe("");
+
+    // Another key: age's own refusal, and nothing applied.
+    const other = p.path("age/other.key");
+    await Bun.spawn(["age-keygen", "-o", other], { stderr: "ignore" }).exited;
+    const wrong = await p.palhm("-q", "restore", "db", "--identity", other);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain("no identity matched any of the recipients");
     expect(await db.sql("SHOW DATABASES LIKE 'site'")).toBe("");
 
     const restore = await p.palhm("-q", "restore", "db", "--identity", identity);

@@ -102,6 +102,27 @@ export class VerifyError extends TaskError {
   override readonly code = "EVERIFY";
 }
 
+/**
+ * Objects stored in an archive storage class (S3 GLACIER, DEEP_ARCHIVE) cannot be read until the store
+ * thaws them: not a permission problem. `restore --thaw DAYS` asks for it.
+ */
+export class ArchivedError extends TaskError {
+  override readonly code = "EARCHIVED";
+  constructor(
+    message: string,
+    /** Every archived object concerned. */
+    readonly objects: readonly { readonly path: string; readonly storageClass: string; readonly thawing: boolean }[],
+  ) {
+    super(message);
+  }
+}
+
+/** `restore --thaw` asked the store to thaw objects, which takes hours: run the restore again later. Exit 75 (EX_TEMPFAIL). */
+export class ThawPendingError extends PalhmError {
+  override readonly exitCode = 75;
+  override readonly code = "ETHAW";
+}
+
 /** Another run of the same task on the same backend root holds the lock. Exit 75 (EX_TEMPFAIL). */
 export class LockError extends PalhmError {
   override readonly exitCode = 75;

@@ -26,3 +26,6 @@ export const ARCHIVE_STORAGE_CLASSES: readonly S3StorageClass[] = ["GLACIER", "D
 export function isArchiveClass(cls: string | undefined): boolean {
   return cls !== undefined && (ARCHIVE_STORAGE_CLASSES as readonly string[]).includes(cls);
 }
+
+/** How long a thaw (S3's Standard retrieval) takes, per archive class, for messages. */
+export const THAW_TIME: Readonly<Record<string, string>> = { GLACIER: "3-5 hours", DEEP_ARCHIVE: "up to 12 hours" };

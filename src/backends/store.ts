@@ -106,8 +106,36 @@ export interface Store {
    * then streams the bytes. Optional.
    */
   copyFrom?(source: Store, sourceKey: string, key: string, size: bigint): Promise<boolean>;
+  /**
+   * Keys under `dir` that cannot be read now: stored in an archive (S3
+   * GLACIER, DEEP_ARCHIVE) and not thawed. Optional: a store without
+   * archives has none.
+   */
+  archived?(dir: string): Promise<ArchivedKey[]>;
+  /** Asks the store to make an archived key readable for `days` days. Optional. */
+  thaw?(key: string, days: number): Promise<ThawState>;
   /** Releases clients and sockets. Optional. */
   close?(): Promise<void>;
+}
+
+/** A key whose bytes cannot be read until the store thaws it. */
+export interface ArchivedKey {
+  readonly key: string;
+  /** Where it is archived, e.g. "GLACIER". */
+  readonly storageClass: string;
+  /** A thaw was asked for and has not finished. */
+  readonly thawing: boolean;
+}
+
+/** What a thaw request found: it started one, one was already under way, or the key can be read now. */
+export type ThawState = "started" | "thawing" | "readable";
+
+/** A key that `read` found archived: not missing, not forbidden, only not readable until thawed. */
+export class KeyArchivedError extends Error {
+  constructor(readonly archived: ArchivedKey, readonly where: string) {
+    super(`${where}: archived in ${archived.storageClass}${archived.thawing ? " (a thaw is under way)" : ""}`);
+    this.name = "KeyArchivedError";
+  }
 }
 
 /** A key that `put(..., { ifAbsent: true })` found taken. */

@@ -33,6 +33,7 @@ export default defineCommand({
     force: { type: "boolean", description: "With --to: replace existing files" },
     identity: { type: "string", description: "Private key file for restore pipelines that decrypt (age's {identity}; default $PALHM_IDENTITY or the config's)", valueHint: "FILE" },
     staging: { type: "string", description: "Where objects of a remote backend are staged and verified before a pipeline consumes them (default: $TMPDIR)", valueHint: "DIR" },
+    thaw: { type: "string", description: "Ask the store to thaw the copy's archived objects (S3 GLACIER, DEEP_ARCHIVE), readable for DAYS days; exits 75 saying when to come back until they can be read", valueHint: "DAYS" },
     json: { type: "boolean", description: "Print the result as one JSON document" },
   },
   async run({ args, rawArgs }) {
@@ -40,6 +41,7 @@ export default defineCommand({
     if (args.to === "") throw new UsageError("--to needs a DIR");
     if (args.identity !== undefined && args.to !== undefined) throw new UsageError("--identity applies to restore pipelines, not to --to DIR (the objects are written as they are stored)");
     if (args.identity === "") throw new UsageError("--identity needs a FILE");
+    if (args.thaw !== undefined && !/^[1-9]\d{0,4}$/.test(args.thaw)) throw new UsageError(`--thaw needs a number of days (1-99999), got "${args.thaw}"`);
     const objects = _repeated(rawArgs, "object");
     return withJsonFailure(args.json, args.task, async () => {
       const config = await loadResolvedConfig();
@@ -54,6 +56,7 @@ export default defineCommand({
           force: args.force === true,
           staging: args.staging,
           identity: args.identity === undefined ? undefined : resolve(args.identity),
+          thaw: args.thaw === undefined ? undefined : Number(args.thaw),
         });
         if (args.json) process.stdout.write(toJson({ ok: true, ...result }));
         const how = result.to ? `into ${result.to}` : "through the restore pipelines";

@@ -13,7 +13,7 @@ export async function storeCall<T>(store: Store, what: string, key: string, fn: 
 /** A store's failure as a diagnosis; PalhmErrors (a store's own BackendErrors) pass unchanged. */
 export function storeError(store: Store, what: string, key: string, e: unknown): unknown {
   if (isPalhmError(e)) return e;
-  if (e instanceof Error && (e.name === "KeyNotFoundError" || e.name === "KeyExistsError" || e.name === "AbortError")) return e;
+  if (e instanceof Error && (e.name === "KeyNotFoundError" || e.name === "KeyExistsError" || e.name === "KeyArchivedError" || e.name === "AbortError")) return e;
   let where: string;
   try {
     where = store.location(key);

@@ -1,8 +1,8 @@
 /** Reading an existing copy, for list, verify and restore. */
-import type { Store } from "../backends/store.ts";
-import { KeyNotFoundError } from "../backends/store.ts";
+import type { Store, ThawState } from "../backends/store.ts";
+import { KeyArchivedError, KeyNotFoundError } from "../backends/store.ts";
 import type { Manifest } from "../backup/manifest.ts";
-import { BackendError } from "../errors.ts";
+import { ArchivedError, BackendError } from "../errors.ts";
 import { storeCall } from "./call.ts";
 import { copyDir, objectKey, objectPathProblem, type CopyState } from "./names.ts";
 import type { ScannedCopy } from "./scan.ts";
@@ -15,8 +15,18 @@ export interface CopyReader {
   manifest(): Promise<Manifest | null>;
   /** Stored objects (palhm's reserved names left out) with their sizes, sorted by path. */
   objects(): Promise<{ path: string; size: bigint }[]>;
-  /** An object's bytes. Rejects with BackendError if it is missing. */
+  /** An object's bytes. Rejects with BackendError if it is missing, ArchivedError if it must be thawed first. */
   read(path: string): Promise<ReadableStream<Uint8Array>>;
+  /** Objects that cannot be read until the store thaws them (archive storage classes), sorted by path. */
+  archived(): Promise<ArchivedObject[]>;
+  /** Asks the store to make an archived object readable for `days` days. */
+  thaw(path: string, days: number): Promise<ThawState>;
+}
+
+export interface ArchivedObject {
+  readonly path: string;
+  readonly storageClass: string;
+  readonly thawing: boolean;
 }
 
 export function copyReader(store: Store, copy: ScannedCopy): CopyReader {
@@ -40,8 +50,33 @@ export function copyReader(store: Store, copy: ScannedCopy): CopyReader {
         return await storeCall(store, "reading", key, () => store.read(key));
       } catch (e) {
         if (e instanceof KeyNotFoundError) throw new BackendError(`object ${path} of copy ${copy.prefix} is missing: ${e.message}`);
+        if (e instanceof KeyArchivedError) {
+          const { storageClass, thawing } = e.archived;
+          throw new ArchivedError(`object ${path} of copy ${copy.prefix} ${archivedWords({ storageClass, thawing })}`, [{ path, storageClass, thawing }]);
+        }
         throw e;
       }
     },
+    async archived() {
+      if (!store.archived) return [];
+      const dir = copyDir(copy.prefix);
+      const found = await storeCall(store, "listing archived objects", dir, () => store.archived!(dir));
+      return found
+        .map((a) => ({ path: a.key.slice(dir.length), storageClass: a.storageClass, thawing: a.thawing }))
+        .filter((a) => !objectPathProblem(a.path))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+    async thaw(path, days) {
+      const key = objectKey(copy.prefix, path);
+      if (!store.thaw) throw new BackendError(`${store.location(key)}: this store cannot thaw archived objects`);
+      return storeCall(store, "asking to thaw", key, () => store.thaw!(key, days));
+    },
   };
+}
+
+/** "is archived in GLACIER: ..." as a user reads it: not missing, not forbidden, only not readable yet. */
+export function archivedWords(a: { storageClass: string; thawing: boolean }): string {
+  return a.thawing
+    ? `is archived in ${a.storageClass} and being thawed: it can be read once the store has finished`
+    : `is archived in ${a.storageClass}: it cannot be read until the store thaws it (palhm restore --thaw DAYS asks for that)`;
 }

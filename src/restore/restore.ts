@@ -29,6 +29,7 @@ import { existingTargets, placeFiles, refuseOverwrite } from "./place.ts";
 import { applyOrder, pickCopy, pickPaths, restorePipelines } from "./select.ts";
 import { checkObjectPath, Stage } from "./stage.ts";
 import { withIdentity } from "./identity.ts";
+import { thawOrRefuse } from "./thaw.ts";
 
 export interface RestoreOptions {
   /** Prefix of the copy; default the latest complete one. */
@@ -43,6 +44,8 @@ export interface RestoreOptions {
   readonly staging?: string;
   /** The private key file standing for `{identity}` in restore pipelines (else `PALHM_IDENTITY`). */
   readonly identity?: string;
+  /** Ask the store to thaw the selected archived objects, readable for this many days. */
+  readonly thaw?: number;
 }
 
 export interface RestoreResult {
@@ -78,6 +81,10 @@ async function _plan(ctx: RunContext, task: ResolvedBackupTask, copies: Copies, 
   const available = manifest ? manifest.objects.map((o) => o.path) : (await copy.objects()).map((o) => o.path);
   const paths = applyOrder(task, pickPaths(info.prefix, available, options.objects ?? []));
   paths.forEach(checkObjectPath);
+  const wanted = new Set(paths);
+  const frozen = (await copy.archived()).filter((a) => wanted.has(a.path));
+  if (frozen.length) await thawOrRefuse(ctx, task.id, copy, frozen, options.thaw);
+  else if (options.thaw !== undefined) ctx.log.info(`no object to thaw: every selected object of copy ${info.prefix} can be read`);
   const expected = new Map((manifest?.objects ?? []).map((o) => [o.path, o]));
   return { copy, paths, expected, verified: manifest !== null };
 }
@@ -266,5 +273,7 @@ function _counted(copy: CopyReader, progress: Progress): CopyReader {
     manifest: () => copy.manifest(),
     objects: () => copy.objects(),
     read: async (path) => countedStream(await copy.read(path), progress, path),
+    archived: () => copy.archived(),
+    thaw: (path, days) => copy.thaw(path, days),
   };
 }

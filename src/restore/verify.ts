@@ -6,20 +6,24 @@
 import type { Copies } from "../copies/copies.ts";
 import type { CopyState } from "../copies/names.ts";
 import type { CopyReader } from "../copies/reader.ts";
-import { UsageError } from "../errors.ts";
+import { ArchivedError, UsageError } from "../errors.ts";
+import { archivedWords } from "../copies/reader.ts";
 import { digestStream, mismatch } from "./hash-stream.ts";
 import { pickCopy } from "./select.ts";
 import { log } from "../log.ts";
 
-export type ObjectStatus = "ok" | "corrupt" | "missing" | "extra";
+/** `archived`: stored in an archive storage class and not thawed, so it could not be read (not a fault of the copy). */
+export type ObjectStatus = "ok" | "corrupt" | "missing" | "extra" | "archived";
 
 export interface ObjectVerdict {
   readonly path: string;
   readonly status: ObjectStatus;
   readonly expected?: { readonly size: number; readonly sha256: string };
   readonly actual?: { readonly size: number; readonly sha256?: string };
-  /** For `corrupt`: what differs, in words. */
+  /** For `corrupt`: what differs, in words; for `archived`: where it is archived. */
   readonly problem?: string;
+  /** For `archived`: its storage class and whether a thaw is under way. */
+  readonly archived?: { readonly storageClass: string; readonly thawing: boolean };
 }
 
 export interface CopyVerdict {
@@ -45,6 +49,8 @@ export async function verifyCopy(copy: CopyReader, signal?: AbortSignal): Promis
   if (!manifest) return { ...base, verified: false, ok: false, objects: [] };
 
   const stored = new Map((await copy.objects()).map((o) => [o.path, o.size]));
+  // Every archived object is found first and reported, instead of the first read of one ending the check.
+  const frozen = new Map((await copy.archived()).map((a) => [a.path, a]));
   const objects: ObjectVerdict[] = [];
   for (const expected of manifest.objects) {
     const want = { size: expected.size, sha256: expected.sha256 };
@@ -52,7 +58,20 @@ export async function verifyCopy(copy: CopyReader, signal?: AbortSignal): Promis
       objects.push({ path: expected.path, status: "missing", expected: want });
       continue;
     }
-    const actual = await digestStream(await copy.read(expected.path), { signal });
+    const archived = frozen.get(expected.path);
+    if (archived) {
+      objects.push(_archived(expected.path, want, archived));
+      continue;
+    }
+    let stream: ReadableStream<Uint8Array>;
+    try {
+      stream = await copy.read(expected.path);
+    } catch (e) {
+      if (!(e instanceof ArchivedError)) throw e;
+      objects.push(_archived(expected.path, want, e.objects[0]!));
+      continue;
+    }
+    const actual = await digestStream(stream, { signal });
     const problem = mismatch(expected, actual);
     objects.push({ path: expected.path, status: problem ? "corrupt" : "ok", expected: want, actual, ...(problem ? { problem } : {}) });
   }
@@ -61,6 +80,10 @@ export async function verifyCopy(copy: CopyReader, signal?: AbortSignal): Promis
     if (!named.has(path)) objects.push({ path, status: "extra", actual: { size: Number(size) } });
   }
   return { ...base, verified: true, ok: objects.every((o) => o.status === "ok"), objects };
+}
+
+function _archived(path: string, expected: ObjectVerdict["expected"], a: { storageClass: string; thawing: boolean }): ObjectVerdict {
+  return { path, status: "archived", expected, archived: { storageClass: a.storageClass, thawing: a.thawing }, problem: archivedWords(a) };
 }
 
 /** One line per problem of a verified copy (empty when it is fine). */
@@ -73,6 +96,8 @@ export function describeProblems(v: CopyVerdict): string[] {
         return [`${v.prefix}: object ${o.path} is missing (manifest: ${o.expected!.size} bytes)`];
       case "extra":
         return [`${v.prefix}: object ${o.path} is not in the manifest (${o.actual!.size} bytes)`];
+      case "archived":
+        return [`${v.prefix}: object ${o.path} ${o.problem}`];
       default:
         return [];
     }
@@ -104,5 +129,10 @@ export function formatVerdict(v: CopyVerdict): string {
   if (!v.verified) return line(v.state, `not verifiable (${v.state === "legacy" ? "no manifest" : "being written, or its run died"})`);
   const n = v.objects.filter((o) => o.status !== "extra").length;
   if (v.ok) return line("ok", `${n} object${n === 1 ? "" : "s"} match the manifest`);
+  const archived = v.objects.filter((o) => o.status === "archived");
+  if (archived.length && archived.length === v.objects.filter((o) => o.status !== "ok" && o.status !== "extra").length) {
+    const classes = [...new Set(archived.map((o) => o.archived!.storageClass))].join(", ");
+    return line("ARCHIVED", `${archived.length} of ${n} objects archived in ${classes}, not readable until thawed: ${archived.map((o) => o.path).join(", ")}`);
+  }
   return line("FAILED", v.objects.filter((o) => o.status !== "ok").map((o) => `${o.path} ${o.status}`).join(", "));
 }

@@ -40,7 +40,11 @@ export function s3Error(e: unknown, op: string, bucket: string, key = ""): Backe
   const code = codeOf(e);
   const raw = redactSecrets(String((e as _SdkError)?.message ?? e));
   let text: string;
-  if (status === 403 || code === "AccessDenied") {
+  if (code === "InvalidObjectState") {
+    text = `${where}: the object is archived (an archive storage class such as GLACIER) and cannot be read until S3 restores it (${op}); palhm restore --thaw DAYS asks for that`;
+  } else if (code === "TimeoutError" || (e as _SdkError)?.name === "TimeoutError") {
+    text = `${where}: ${op} timed out: the endpoint stopped answering (${raw.replace(/^@smithy\/node-http-handler - /, "")}); retried, then given up`;
+  } else if (status === 403 || code === "AccessDenied") {
     text =
       `${where}: access denied (HTTP 403 ${code}) on ${op}; ` +
       "check the credentials palhm uses (profile, AWS_PROFILE, AWS_ACCESS_KEY_ID) and the bucket's policy";

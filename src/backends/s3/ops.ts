@@ -28,6 +28,8 @@ export interface Bucket {
 export interface ListedObject {
   readonly key: string;
   readonly size: bigint;
+  /** As listed; absent when the store does not say (STANDARD). */
+  readonly storageClass?: string;
 }
 
 /** Every object whose key starts with `prefix`, page by page (`pageSize` keys per ListObjectsV2 request). */
@@ -43,7 +45,7 @@ export async function* listObjects(b: Bucket, prefix: string, pageSize?: number)
       throw s3Error(e, "ListObjectsV2", b.name, prefix);
     }
     for (const o of page.Contents ?? []) {
-      if (o.Key !== undefined) yield { key: o.Key, size: BigInt(o.Size ?? 0) };
+      if (o.Key !== undefined) yield { key: o.Key, size: BigInt(o.Size ?? 0), ...(o.StorageClass ? { storageClass: o.StorageClass } : {}) };
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

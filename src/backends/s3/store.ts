@@ -7,8 +7,10 @@
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { hasCustomS3Endpoint, makeClientConfig } from "../../aws/clients.ts";
 import type { Logger } from "../../log.ts";
-import type { PutOptions, Sink, SinkOptions, Store, StoreEntry } from "../store.ts";
-import { KeyExistsError, KeyNotFoundError } from "../store.ts";
+import type { ArchivedKey, PutOptions, Sink, SinkOptions, Store, StoreEntry, ThawState } from "../store.ts";
+import { KeyArchivedError, KeyExistsError, KeyNotFoundError } from "../store.ts";
+import { isArchiveClass } from "../../aws/storage-classes.ts";
+import { archiveState, archivedUnder, isArchivedRead, thawObject } from "./archive.ts";
 import { isNotFound, s3Error, statusOf } from "./errors.ts";
 import { S3Layout, type S3Tuning } from "./layout.ts";
 import { abortUpload, anyObject, changeStorageClass, copyObject, deleteKeys, listFolders, listObjects, putObject, sweepUploads, type Bucket } from "./ops.ts";
@@ -17,9 +19,6 @@ import { planPartSize } from "./plan.ts";
 import { S3Sink } from "./sink.ts";
 
 export type { S3Tuning };
-
-/** Classes whose objects cannot be read at once: marks and manifests never go there. */
-const _ARCHIVE = new Set(["GLACIER", "DEEP_ARCHIVE"]);
 
 export async function openS3Store(param: ResolvedS3Param, log: Logger, tuning: S3Tuning = {}): Promise<S3Store> {
   const client = await _makeClient(param);
@@ -99,7 +98,8 @@ export class S3Store implements Store {
       if (await anyObject(this.bucket, folder)) throw new KeyExistsError(key);
     }
     const cls = this.param.sinkStorageClass;
-    await putObject(this.bucket, full, data, cls && !_ARCHIVE.has(cls) ? cls : undefined);
+    // Marks and manifests are read at once by every later run: never in a class that must be thawed first.
+    await putObject(this.bucket, full, data, cls && !isArchiveClass(cls) ? cls : undefined);
   }
 
   async read(key: string): Promise<ReadableStream<Uint8Array>> {
@@ -109,8 +109,22 @@ export class S3Store implements Store {
       return r.Body!.transformToWebStream() as ReadableStream<Uint8Array>;
     } catch (e) {
       if (isNotFound(e)) throw new KeyNotFoundError(key, this.layout.url(full));
+      if (isArchivedRead(e)) {
+        const { storageClass, thawing } = await archiveState(this.bucket, full);
+        throw new KeyArchivedError({ key, storageClass, thawing }, this.layout.url(full));
+      }
       throw s3Error(e, "GetObject", this.bucket.name, full);
     }
+  }
+
+  async archived(dir: string): Promise<ArchivedKey[]> {
+    const rootKey = this.layout.rootKey;
+    const found = await archivedUnder(this.bucket, this.layout.key(dir), this.tuning.pageSize);
+    return found.map((a) => ({ ...a, key: a.key.slice(rootKey.length) }));
+  }
+
+  thaw(key: string, days: number): Promise<ThawState> {
+    return thawObject(this.bucket, this.layout.key(key), days);
   }
 
   remove(keys: readonly string[]): Promise<void> {

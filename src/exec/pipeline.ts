@@ -1,14 +1,17 @@
 /**
  * A pipeline `a | b | c > sink`: every process is started at once, each
  * stdout connected to the next stdin by a kernel pipe (no byte between two
- * children passes through JavaScript). Only the last process's stdout is
- * read here, chunk by chunk, for the sink.
+ * children passes through JavaScript). The last process's stdout is a file
+ * descriptor the caller gives (`> file`: its bytes never reach this process
+ * either), or a pipe read here by ./read-loop.ts, for a sink that needs the
+ * bytes, or palhm's stdout, or /dev/null.
  */
 import type { ResolvedExec } from "../config/resolved.ts";
 import { closeFd, openPipe } from "./pipe.ts";
 import { spawnExec, stopAll, type Spawned, type StdinSpec, type StdoutSpec } from "./process.ts";
 import { judgeOutcomes, type ProcessOutcome } from "./outcome.ts";
 import { ecAccepts } from "./ec.ts";
+import { readLoop } from "./read-loop.ts";
 
 export interface PipelineOptions {
   /** Aborting stops every process; the pipeline then rejects with `signal.reason`. */
@@ -20,17 +23,39 @@ export interface PipelineOptions {
   readonly objectPath?: string;
   /** The first process's stdin. @default "ignore" */
   readonly stdin?: "ignore" | ReadableStream<Uint8Array> | number;
-  /** Receives the last process's stdout. A throw stops the pipeline and is rethrown. */
+  /**
+   * Reads the last process's stdout, a kernel pipe: given its read end, reads
+   * it to end-of-file (e.g. with `readLoop`), settling once nothing reads the
+   * fd any more; the pipeline closes it afterwards. A rejection stops the
+   * pipeline and is what it rejects with; a consumer that fails while its
+   * reading thread still waits for data calls `fail` at once, so the writers
+   * are stopped. `giveUp` is aborted when the processes are gone but the pipe
+   * is still held open (by a process that escaped): stop handing on bytes.
+   */
+  readonly onStdout?: (readFd: number, fail: (error: unknown) => void, giveUp: AbortSignal) => Promise<unknown>;
+  /** Receives the last process's stdout chunk by chunk (through `readLoop`; a chunk is reused once the call settles). A throw stops the pipeline and is rethrown. */
   readonly onChunk?: (chunk: Uint8Array) => void | Promise<void>;
-  /** Where the last stdout goes when there is no `onChunk`. @default "ignore" */
-  readonly stdout?: "inherit" | "ignore";
+  /**
+   * Where the last stdout goes when it is not read here: palhm's stdout,
+   * /dev/null, or a file descriptor the caller owns (a regular file the last
+   * process then writes straight into). @default "ignore"
+   */
+  readonly stdout?: "inherit" | "ignore" | number;
 }
 
 /** Runs the pipeline to the end; rejects with an ExecError (root cause first), the sink's error, or the abort reason. */
 export async function runPipeline(execs: readonly ResolvedExec[], opts: PipelineOptions): Promise<void> {
   if (execs.length === 0) throw new Error("runPipeline: empty pipeline");
   opts.signal.throwIfAborted();
-  const children = await _startAll(execs, opts);
+  const consume = _consumer(opts);
+  let [readFd, writeFd] = consume ? await openPipe() : [];
+  let children: Spawned[];
+  try {
+    children = await _startAll(execs, opts, writeFd);
+  } finally {
+    // The last child holds its own copy now; ours would keep the reader from seeing end-of-file.
+    closeFd(writeFd);
+  }
   let sinkError: unknown;
   let stopping: Promise<void> | undefined;
   // Once stopped, its processes are gone: a pipe still held open by one that escaped their groups is not waited for.
@@ -45,13 +70,17 @@ export async function runPipeline(execs: readonly ResolvedExec[], opts: Pipeline
       for (const c of children) void c.proc!.exited.then(() => {
         if (_failedHard(c)) void stop();
       });
-      if (opts.onChunk) sinkError = await _drain(children.at(-1)!, opts.onChunk, stop, stopped.promise);
+      if (readFd !== undefined) {
+        sinkError = await _drain(readFd, consume!, stop, stopped.promise);
+        readFd = undefined;
+      }
     }
     await Promise.all(children.map((c) => c.proc?.exited));
     if (stopping) await stopping;
     await Promise.all(children.map((c) => c.stderr?.finished(c.proc!.exited)));
   } finally {
     opts.signal.removeEventListener("abort", onAbort);
+    closeFd(readFd);
   }
   const error = judgeOutcomes(children.map(_outcome), {
     label: opts.label,
@@ -63,7 +92,19 @@ export async function runPipeline(execs: readonly ResolvedExec[], opts: Pipeline
   if (sinkError !== undefined) throw sinkError;
 }
 
-async function _startAll(execs: readonly ResolvedExec[], opts: PipelineOptions): Promise<Spawned[]> {
+type _Consumer = NonNullable<PipelineOptions["onStdout"]>;
+
+/** How long the rest of a stopped pipeline's output is still read. */
+const DRAIN_GRACE_MS = 2000;
+
+function _consumer(opts: PipelineOptions): _Consumer | undefined {
+  if (opts.onStdout) return opts.onStdout;
+  const { onChunk } = opts;
+  return onChunk && ((fd, fail, giveUp) => readLoop(fd, { onChunk, onFailure: fail, signal: giveUp }));
+}
+
+/** Starts every process; the last one's stdout is `lastOut` when given. */
+async function _startAll(execs: readonly ResolvedExec[], opts: PipelineOptions, lastOut: number | undefined): Promise<Spawned[]> {
   const children: Spawned[] = [];
   let readEnd: number | undefined;
   for (let i = 0; i < execs.length; i++) {
@@ -72,7 +113,7 @@ async function _startAll(execs: readonly ResolvedExec[], opts: PipelineOptions):
     let nextRead: number | undefined;
     if (!last) [nextRead, writeEnd] = await openPipe();
     const stdin: StdinSpec = i === 0 ? (opts.stdin ?? "ignore") : readEnd!;
-    const stdout: StdoutSpec = !last ? writeEnd! : opts.onChunk ? "pipe" : (opts.stdout ?? "ignore");
+    const stdout: StdoutSpec = !last ? writeEnd! : (lastOut ?? opts.stdout ?? "ignore");
     const child = spawnExec(execs[i]!, { stdin, stdout, verbosity: opts.verbosity });
     children.push(child);
     // The children hold their own copies now; the parent's would keep readers from seeing EOF.
@@ -85,32 +126,30 @@ async function _startAll(execs: readonly ResolvedExec[], opts: PipelineOptions):
   return children;
 }
 
-async function _drain(
-  last: Spawned,
-  onChunk: NonNullable<PipelineOptions["onChunk"]>,
-  stop: () => Promise<void>,
-  stopped: Promise<void>,
-): Promise<unknown> {
-  const stream = last.proc!.stdout as ReadableStream<Uint8Array>;
-  const reader = stream.getReader();
-  const gaveUp = stopped.then(() => null);
-  try {
-    for (;;) {
-      const read = await Promise.race([reader.read(), gaveUp]);
-      if (read === null) {
-        await reader.cancel().catch(() => {});
-        return undefined;
-      }
-      if (read.done) return undefined;
-      await onChunk(read.value);
-    }
-  } catch (e) {
+/**
+ * Reads the last stdout to its end; returns what the consumer failed with (the
+ * pipeline is then stopped at once), or undefined. The fd is closed once the
+ * consumer has let go of it. Once the pipeline is stopped its processes are
+ * gone: what is left in the pipe is still read, but a pipe held open by one
+ * that escaped their groups is not waited for (its reader is told to give up,
+ * and the fd is closed when that thread's read returns).
+ */
+async function _drain(readFd: number, consume: _Consumer, stop: () => Promise<void>, stopped: Promise<void>): Promise<unknown> {
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    failure ??= { error };
     void stop();
-    await reader.cancel().catch(() => {});
-    return e;
-  } finally {
-    reader.releaseLock();
+  };
+  const giveUp = new AbortController();
+  const consuming = consume(readFd, fail, giveUp.signal)
+    .then(() => {}, fail)
+    .finally(() => closeFd(readFd));
+  const done = consuming.then(() => true);
+  if (!(await Promise.race([done, stopped.then(() => false)]))) {
+    const grace = new Promise<boolean>((resolve) => setTimeout(resolve, DRAIN_GRACE_MS, false).unref());
+    if (!(await Promise.race([done, grace]))) giveUp.abort();
   }
+  return failure?.error;
 }
 
 /** A failure that is not just SIGPIPE from a later failure: the rest of the pipeline is stopped at once. */

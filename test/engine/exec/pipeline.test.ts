@@ -1,5 +1,5 @@
 import { describe, expect, test, afterAll } from "bun:test";
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runPipeline } from "../../../src/exec/pipeline.ts";
@@ -112,6 +112,33 @@ describe("pipeline", () => {
     });
     await expect(run).rejects.toBe(boom);
     expect(isGone(pid)).toBe(true);
+  });
+
+  test("a sink that fails while the last process is silent stops the pipeline without waiting for its output", async () => {
+    const boom = new Error("disk full");
+    let pid = 0;
+    const run = runPipeline([sh("echo $$; exec sleep 30")], {
+      signal: live(), verbosity: 0, label: "test",
+      onChunk: (c) => {
+        pid = Number(new TextDecoder().decode(c).trim());
+        throw boom;
+      },
+    });
+    await expect(run).rejects.toBe(boom);
+    expect(isGone(pid)).toBe(true);
+  });
+
+  test("stdout can be a file descriptor: the last process writes straight into the file", async () => {
+    const out = join(dir, "direct.out");
+    const where = join(dir, "direct.fd1");
+    const fd = openSync(out, "w");
+    try {
+      await runPipeline([ex(["seq", "1", "100000"]), sh(`l=$(readlink /proc/$$/fd/1); echo "$l" > "$0"; exec cat`, {}, where)], { signal: live(), verbosity: 0, label: "test", stdout: fd });
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(where, "utf8").trim()).toBe(out);
+    expect(readFileSync(out, "utf8")).toBe(Bun.spawnSync(["seq", "1", "100000"]).stdout.toString());
   });
 
   test("stdin can be a stream fed by palhm (restore)", async () => {

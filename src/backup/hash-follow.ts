@@ -57,9 +57,9 @@ export function followFile(fd: number): FileFollower {
   });
   result.catch(() => {});
   thread.worker.postMessage({ fd: readFd, sab });
+  /** RUNNING becomes DONE or ABANDON, once: an abandoned object is never finished after all. */
   const signal = (value: number) => {
-    if (settled) return;
-    Atomics.store(state, 0, value);
+    if (settled || Atomics.compareExchange(state, 0, RUNNING, value) !== RUNNING) return;
     Atomics.notify(state, 0);
   };
   return {

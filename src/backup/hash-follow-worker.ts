@@ -18,17 +18,19 @@
  * instead, that wake-up would be lost), and a DONE seen at the load means the
  * pass that follows reads everything the writers wrote.
  *
- * Like ./hash-worker.ts, it runs `_main`'s own source from a Blob URL, so
- * `_main` uses only globals and `require`.
+ * The thread runs `_main`'s own source (see ../exec/threads.ts), so `_main`
+ * uses only globals and the `node:fs` it is given.
  */
+import { workerOf } from "../exec/threads.ts";
+
 export const RUNNING = 0;
 export const DONE = 1;
 export const ABANDON = 2;
 
-function _main(): void {
+function _main(fs: typeof import("node:fs")): void {
   const DONE = 1, ABANDON = 2;
   const BUFFER = 1 << 20, FIRST_WAIT_MS = 1, LONGEST_WAIT_MS = 64;
-  const { readSync, fstatSync } = require("node:fs") as typeof import("node:fs");
+  const { readSync, fstatSync } = fs;
   const scope = globalThis as unknown as { onmessage: unknown; postMessage(m: unknown): void };
   const buf = new Uint8Array(BUFFER);
   scope.onmessage = (event: MessageEvent<{ fd: number; sab: SharedArrayBuffer }>) => {
@@ -77,7 +79,4 @@ function _main(): void {
 }
 
 /** Starts one following thread. */
-export function startFollowWorker(): Worker {
-  const source = `(${_main.toString()})();\n`;
-  return new Worker(URL.createObjectURL(new Blob([source], { type: "application/javascript" })));
-}
+export const startFollowWorker = (): Worker => workerOf(_main);

@@ -15,14 +15,13 @@ import { PrefixTakenError } from "../copies/names.ts";
 import type { CopyWriter } from "../copies/writer.ts";
 import { HookRunner, type HookFacts } from "../hooks/runner.ts";
 import { runOperation } from "../hooks/operation.ts";
-import { runPipeline } from "../exec/pipeline.ts";
-import { BackendError, RemovalError, isPalhmError } from "../errors.ts";
-import { progressFor, type Progress } from "../ui/progress.ts";
+import { BackendError, RemovalError } from "../errors.ts";
+import { NO_PROGRESS, progressFor, type Progress } from "../ui/progress.ts";
 import { VERSION } from "../version.ts";
 import { Schedule, runScheduled } from "./dag.ts";
 import type { Manifest, ManifestObject } from "./manifest.ts";
 import { prefixOf } from "./prefix.ts";
-import { objectHasher } from "./hash.ts";
+import { storeObject, type StoredObject } from "./object.ts";
 import { warnRotation } from "./rotation-warnings.ts";
 
 export { describeBackupPlan } from "./plan.ts";
@@ -155,42 +154,21 @@ async function _buildObject(
   const label = `task ${task.id}, object "${o.path}"`;
   progress.objectStarted(o.path);
   const sink = await writer.openSink(o.path, o.allocSize === undefined ? {} : { sizeHint: o.allocSize });
-  const hasher = objectHasher();
-  let size = 0;
+  let stored: StoredObject;
   try {
-    await runPipeline(o.pipeline, {
-      signal, verbosity: ctx.verbosity, label, objectPath: o.path,
-      onChunk: (chunk) => {
-        size += chunk.length;
-        progress.objectBytes(o.path, chunk.length);
-        const hashing = hasher.update(chunk);
-        const storing = _guard(label, writer, () => sink.write(chunk));
-        return hashing ? Promise.all([hashing, storing]).then(() => {}) : storing;
-      },
+    stored = await storeObject(o, sink, {
+      signal, verbosity: ctx.verbosity, label, location: writer.location, progress, live: progress !== NO_PROGRESS,
     });
-    await _guard(label, writer, () => sink.close());
   } catch (e) {
     progress.objectFinished(o.path, false);
-    hasher.abandon();
     await sink.abort(e).catch(() => {});
     throw e;
   }
   progress.objectFinished(o.path, true);
-  ctx.log.debug(`${label}: ${size} bytes`);
-  const result = { path: o.path, size, sha256: await hasher.digest(), durationMs: performance.now() - t0 };
+  ctx.log.debug(`${label}: ${stored.size} bytes`);
+  const result = { path: o.path, size: stored.size, sha256: stored.sha256, durationMs: performance.now() - t0 };
   ctx.report?.objects.push(result);
   return result;
-}
-
-/** A storage failure as a diagnosis naming the object and where it was going. */
-async function _guard(label: string, writer: CopyWriter, fn: () => void | Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof BackendError && !e.message.startsWith(label)) throw new BackendError(`${label}: ${e.message}`, { cause: e });
-    if (isPalhmError(e)) throw e;
-    throw new BackendError(`${label}: storing into ${writer.location} failed: ${(e as Error)?.message ?? e}`, { cause: e });
-  }
 }
 
 function _manifest(task: ResolvedBackupTask, prefix: string, start: Date, objects: readonly ObjectResult[]): Manifest {

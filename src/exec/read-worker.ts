@@ -10,19 +10,20 @@
  * At end-of-file: `{ end: true, size, sha256? }`; after a STOP: `{ stopped: true }`;
  * a failed read: `{ error, code }`. The thread never closes the fd.
  *
- * Like ../backup/hash-worker.ts, it runs `_main`'s own source from a Blob URL
- * (no separate file for a compiled binary to carry), so `_main` uses only
- * globals and `require`.
+ * The thread runs `_main`'s own source (see ./threads.ts), so `_main` uses
+ * only globals and the `node:fs` it is given.
  */
+import { workerOf } from "./threads.ts";
+
 export const FREE = 0;
 export const FULL = 1;
 export const STOP = 2;
 /** Where the bytes start in the shared buffer: after the slot states, cache-line aligned. */
 export const DATA_OFFSET = 64;
 
-function _main(): void {
+function _main(fs: typeof import("node:fs")): void {
   const FREE = 0, FULL = 1, STOP = 2, DATA_OFFSET = 64;
-  const { readSync } = require("node:fs") as typeof import("node:fs");
+  const { readSync } = fs;
   const scope = globalThis as unknown as { onmessage: unknown; postMessage(m: unknown): void };
   type Job = { fd: number; sab: SharedArrayBuffer; slots: number; slotSize: number; sha256: boolean };
   scope.onmessage = (event: MessageEvent<Job>) => {
@@ -62,7 +63,4 @@ function _main(): void {
 }
 
 /** Starts one reading thread. */
-export function startReadWorker(): Worker {
-  const source = `(${_main.toString()})();\n`;
-  return new Worker(URL.createObjectURL(new Blob([source], { type: "application/javascript" })));
-}
+export const startReadWorker = (): Worker => workerOf(_main);

@@ -3,6 +3,18 @@
  * megabytes, and a backup of many small objects would pay it per object.
  * An idle thread is unreferenced, so it never keeps palhm alive.
  */
+
+/**
+ * A thread running `main`'s own source from a Blob URL: no file of its own,
+ * so the same code works from the repository and inside a compiled binary
+ * (where a worker file would have to be a separate build entrypoint). `main`
+ * must therefore use nothing but globals and the `node:fs` it is given (the
+ * bundler rewrites a `require` inside it to a helper the thread lacks).
+ */
+export function workerOf(main: (fs: typeof import("node:fs")) => void): Worker {
+  const source = `(${main.toString()})(require("node:fs"));\n`;
+  return new Worker(URL.createObjectURL(new Blob([source], { type: "application/javascript" })));
+}
 export interface Thread<M> {
   readonly worker: Worker;
   /** The current job's handler of the thread's messages. */

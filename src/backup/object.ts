@@ -78,10 +78,11 @@ async function _throughPalhm(o: ResolvedObject, sink: Sink, ctx: ObjectContext):
   let stored: StoredObject | undefined;
   await runPipeline(o.pipeline, {
     signal: ctx.signal, verbosity: ctx.verbosity, label: ctx.label, objectPath: o.path,
-    onStdout: async (readFd, stop) => {
+    onStdout: async (readFd, fail, giveUp) => {
       const r = await readLoop(readFd, {
         sha256: true,
-        onFailure: stop,
+        onFailure: fail,
+        signal: giveUp,
         onChunk: (chunk) => {
           ctx.progress.objectBytes(o.path, chunk.byteLength);
           return _guard(ctx, () => sink.write(chunk));

@@ -33,7 +33,7 @@ export interface PipelineOptions {
    * is still held open (by a process that escaped): stop handing on bytes.
    */
   readonly onStdout?: (readFd: number, fail: (error: unknown) => void, giveUp: AbortSignal) => Promise<unknown>;
-  /** Receives the last process's stdout chunk by chunk (through `readLoop`; a chunk is reused once the call settles). A throw stops the pipeline and is rethrown. */
+  /** Receives the last process's stdout chunk by chunk (each chunk the receiver's to keep). A throw stops the pipeline and is rethrown. */
   readonly onChunk?: (chunk: Uint8Array) => void | Promise<void>;
   /**
    * Where the last stdout goes when it is not read here: palhm's stdout,
@@ -100,7 +100,8 @@ const DRAIN_GRACE_MS = 2000;
 function _consumer(opts: PipelineOptions): _Consumer | undefined {
   if (opts.onStdout) return opts.onStdout;
   const { onChunk } = opts;
-  return onChunk && ((fd, fail, giveUp) => readLoop(fd, { onChunk, onFailure: fail, signal: giveUp }));
+  // Each chunk is a copy the receiver keeps (readLoop's own are lent).
+  return onChunk && ((fd, fail, giveUp) => readLoop(fd, { onChunk: (c) => onChunk(c.slice()), onFailure: fail, signal: giveUp }));
 }
 
 /** Starts every process; the last one's stdout is `lastOut` when given. */

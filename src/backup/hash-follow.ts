@@ -22,8 +22,8 @@ export interface FileFollower {
   hashed(): number;
   /** Every writer has exited: the size and SHA-256 of the whole file. Rejects when the file cannot be read. */
   finish(): Promise<{ size: number; sha256: string }>;
-  /** The object failed: stop hashing (safe to call more than once, or after `finish`). */
-  abandon(): void;
+  /** The object failed: stop hashing (safe to call more than once, or after `finish`); resolves once the thread has let go of the file. */
+  abandon(): Promise<void>;
 }
 
 /** Starts hashing the regular file open as `fd` (for writing) from its first byte. */
@@ -68,6 +68,9 @@ export function followFile(fd: number): FileFollower {
       signal(DONE);
       return result;
     },
-    abandon: () => signal(ABANDON),
+    abandon: () => {
+      signal(ABANDON);
+      return result.then(() => {}, () => {});
+    },
   };
 }

@@ -59,7 +59,7 @@ async function _intoFile(o: ResolvedObject, sink: Sink, fd: number, ctx: ObjectC
   try {
     await runPipeline(o.pipeline, { signal: ctx.signal, verbosity: ctx.verbosity, label: ctx.label, objectPath: o.path, stdout: fd });
   } catch (e) {
-    follower.abandon();
+    await follower.abandon();
     throw (e instanceof ExecError && _storageFault(fd, ctx)) || e;
   } finally {
     clearInterval(poll);
@@ -69,7 +69,7 @@ async function _intoFile(o: ResolvedObject, sink: Sink, fd: number, ctx: ObjectC
     report(stored.size);
     return stored;
   } catch (e) {
-    follower.abandon();
+    await follower.abandon();
     throw isPalhmError(e) ? e : _storing(ctx, e);
   }
 }

@@ -4,6 +4,7 @@ import type { Limit } from "./decimal.ts";
 import { execLine } from "../exec/argv.ts";
 import { groupLevels } from "./dag.ts";
 import { descriptorOf } from "../backends/registry.ts";
+import { describeKeepPolicy } from "./retention.ts";
 
 const PREFIX = "<PREFIX>";
 
@@ -22,7 +23,11 @@ export function backendLine(param: ResolvedBackendParam): string {
   const d = descriptorOf(param);
   const limits = d.rotation(param);
   if (limits === null) return `${param.type} backend: output is read to the end and discarded, nothing rotated`;
-  const rotation = [_limit(limits.nbCopyLimit, "keep at most", "copies"), _limit(limits.rootSizeLimit, "root size limit", "bytes")].filter(Boolean);
+  const rotation = [
+    limits.keep ? `keep ${describeKeepPolicy(limits.keep)}` : null,
+    _limit(limits.nbCopyLimit, "keep at most", "copies"),
+    _limit(limits.rootSizeLimit, "root size limit", "bytes"),
+  ].filter(Boolean);
   const details = d.details?.(param) ?? [];
   return `${param.type} backend: ${d.describe(param)}${details.map((x) => `, ${x}`).join("")}; ${rotation.join(", ") || "no rotation limit"}`;
 }

@@ -8,6 +8,7 @@ import { descriptorOf } from "../backends/registry.ts";
 import type { ResolvedBackendParam, ResolvedConfig, ResolvedExec, ResolvedHooks, ResolvedTask } from "./resolved.ts";
 
 import { isSecretName, MASK, maskArgv, maskEnv } from "../secrets.ts";
+import { displayMonitoring } from "../monitor/display.ts";
 
 function _exec(e: ResolvedExec): Record<string, unknown> {
   return {
@@ -97,5 +98,6 @@ export function displayConfig(c: ResolvedConfig): Record<string, unknown> {
     execs: Object.fromEntries([...c.execs].map(([id, e]) => [id, _exec(e)])),
     tasks: Object.fromEntries([...c.tasks].map(([id, t]) => [id, { ..._task(t), ...(t.schedule === undefined ? {} : { schedule: t.schedule }) }])),
     ...(br ? { bootReport: { ...br, mua: _mua(br.mua) } } : {}),
+    ...(c.monitoring ? { monitoring: displayMonitoring(c.monitoring) } : {}),
   };
 }

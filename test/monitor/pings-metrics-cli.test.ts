@@ -60,6 +60,13 @@ describe("pings and metrics", () => {
     expect(r.stderr).not.toContain("kumatoken");
   });
 
+  test("palhm config shows the pings by origin, never their path, token or header values", async () => {
+    const r = await p.run(["config"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`url: ${server.url}/***`);
+    for (const secret of ["0f3b", "kumatoken", "tk_secret"]) expect(r.stdout).not.toContain(secret);
+  });
+
   test("the textfile has HELP and TYPE for every metric and the run's values, as a Prometheus parser reads it", async () => {
     const m = metrics();
     for (const f of m.values()) {

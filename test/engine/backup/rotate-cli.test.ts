@@ -109,6 +109,8 @@ for (const [name, make] of backends) {
       expect(text.stdout).toContain("keep 3 daily, 2 weekly (UTC)");
       expect(text.stdout).toMatch(new RegExp(`${seeded[0]!.replace(/[+]/g, "\\+")}\\s+legacy\\s+\\S+ \\S+\\s+remove\\s+no keep rule`));
 
+      expect((await run(["run", "--dry-run", "backup"])).stdout).toContain("keep 3 daily, 2 weekly (UTC)");
+
       const real = await run(["rotate", "backup"]);
       expect(real.status).toBe(0);
       expect(await b.prefixes()).toEqual([...expected, FUTURE]);

@@ -31,8 +31,8 @@ const METRICS: readonly Metric[] = [
     help: "The outcome of the task's last run: 1 for the outcome it had, 0 for the others.",
     samples: (r) => OUTCOMES.map((o) => ({ labels: { outcome: o }, value: r.outcome === o ? 1 : 0 })),
   },
-  { name: "palhm_last_run_bytes", help: "Bytes of the objects the task's last run stored.", samples: (r) => (r.type === "backup" ? _one(r.bytes) : []) },
-  { name: "palhm_last_run_objects", help: "Objects the task's last run stored.", samples: (r) => (r.type === "backup" ? _one(r.objects) : []) },
+  { name: "palhm_last_run_bytes", help: "Bytes the task's last run stored (a backup's objects, a replication's copies).", samples: (r) => (r.type !== "routine" ? _one(r.bytes) : []) },
+  { name: "palhm_last_run_objects", help: "Objects the task's last run stored.", samples: (r) => (r.type !== "routine" ? _one(r.objects) : []) },
   { name: "palhm_copies_kept", help: "Copies under the task's backend after its last rotation.", samples: (r) => _one(r.copiesKept) },
   { name: "palhm_copies_in_future", help: "Copies dated after the task's last run (a wrong clock); rotation leaves them alone.", samples: (r) => (r.futureCopies ? [{ value: r.futureCopies.length }] : []) },
 ];

@@ -158,7 +158,8 @@ export function acquireLock(key: string, what: string, log: Logger, dir: string 
         throw new LockError(`${what} is already running (${_describe(moved)}); lock ${path}`);
       }
       unlinkSync(aside);
-      log.warn(`taking over the lock of ${what} left by ${_describe(owner)}: ${stale}`);
+      // At error level: under -q (cron, systemd) this line is the only sign that a run died, e.g. killed with SIGKILL.
+      log.error(`taking over the lock of ${what} left by ${_describe(owner)}: ${stale}`);
     }
   } finally {
     try { unlinkSync(tmp); } catch {}

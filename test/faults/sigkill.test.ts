@@ -69,6 +69,17 @@ describe("palhm killed with SIGKILL mid-pipeline", () => {
     expect(hashTree(join(root, complete.prefix))).toEqual(before);
   });
 
+  test("under -q, as cron and systemd run it, the next run still says that the previous one died", async () => {
+    const d = tmp.next();
+    const { root, doomed } = await completeThenKill(d, 2);
+    await survivors(doomed.token, 2000);
+    const r = await runPalhm(faultProject(d, tasks(root, null, 2)), ["-q", "run", "backup"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/taking over the lock of task "backup" .* left by pid \d+, started .*: its process \d+ is gone/);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(copiesOf(root).map((c) => c.state)).toEqual(["complete", "complete"]);
+  });
+
   test("with nbCopyLimit 1, the complete copy is only rotated away once a new one is complete", async () => {
     const d = tmp.next();
     const { root, complete, before, doomed } = await completeThenKill(d, 1);

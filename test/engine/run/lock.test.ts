@@ -64,14 +64,14 @@ describe("run lock", () => {
     b.release();
   });
 
-  test("a lock whose process is gone is taken over with a warning", async () => {
+  test("a lock whose process is gone is taken over, saying so at error level (shown under -q: a run died)", async () => {
     const { log, lines } = memoryLog();
     const d = dir();
     const pid = await deadPid();
     plant(d, "k", { pid });
     const lock = acquireLock("k", "task a", log, d);
     expect(JSON.parse(readFileSync(lock.path, "utf8")).pid).toBe(process.pid);
-    expect(lines.some((l) => l.startsWith("warn") && l.includes(`process ${pid} is gone`))).toBe(true);
+    expect(lines.some((l) => l.startsWith("error") && l.includes(`process ${pid} is gone`))).toBe(true);
     lock.release();
   });
 
@@ -80,7 +80,7 @@ describe("run lock", () => {
     const d = dir();
     plant(d, "k", { pid: process.pid, bootId: "00000000-0000-0000-0000-000000000000" });
     const lock = acquireLock("k", "task a", log, d);
-    expect(lines.some((l) => l.startsWith("warn") && l.includes("another boot"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("error") && l.includes("another boot"))).toBe(true);
     lock.release();
   });
 

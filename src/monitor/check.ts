@@ -36,8 +36,11 @@ export function worst(codes: readonly CheckCode[]): CheckCode {
   return codes.reduce<CheckCode>((w, c) => (SEVERITY[c] > SEVERITY[w] ? c : w), OK);
 }
 
-/** `record` null: no run recorded; `unreadable`: why the record could not be read. */
-export function checkTask(task: string, record: StatusRecord | null, t: StatusThresholds, now: Date, unreadable?: string): TaskCheck {
+/**
+ * `record` null: no run recorded; `unreadable`: why the record could not be read; `ownerGone`: the record
+ * says "running" but its process is gone (killed by SIGKILL, the OOM killer, a power cut).
+ */
+export function checkTask(task: string, record: StatusRecord | null, t: StatusThresholds, now: Date, unreadable?: string, ownerGone = false): TaskCheck {
   const make = (code: CheckCode, summary: string, extra: Partial<TaskCheck> = {}): TaskCheck => ({ task, code, status: CODE_NAMES[code], summary: `${task}: ${summary}`, ...extra });
   if (unreadable) return make(UNKNOWN, `status record unreadable: ${unreadable}`);
   if (!record) return make(UNKNOWN, "no run recorded (never ran here, or another status directory)");
@@ -65,6 +68,8 @@ export function checkTask(task: string, record: StatusRecord | null, t: StatusTh
   }
   if (record.outcome === "failure" || record.outcome === "interrupted") {
     raise(WARNING, `last run ${record.outcome === "failure" ? "failed" : "was interrupted"} at ${record.end ?? record.start}${record.error ? `: ${_firstLine(record.error.message)}` : ""}`);
+  } else if (record.outcome === "running" && ownerGone) {
+    raise(WARNING, `the run started at ${record.start} died without recording its end (pid ${record.pid} is gone: killed?)`);
   } else if (record.outcome === "running") {
     notes.push(`running since ${record.start} (pid ${record.pid})`);
   }

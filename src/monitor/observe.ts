@@ -9,6 +9,7 @@ import type { ResolvedTask } from "../config/resolved.ts";
 import type { BackupResult, RunContext } from "../run/context.ts";
 import type { ReplicateResult } from "../replicate/run.ts";
 import { InterruptedError } from "../errors.ts";
+import { procStart } from "../run/lock.ts";
 import { errorJson } from "../ui/report.ts";
 import type { StatusThresholds } from "./check.ts";
 import { writeMetrics } from "./metrics.ts";
@@ -37,7 +38,7 @@ export async function observeRun<T>(task: ResolvedTask, ctx: RunContext, topLeve
   const pings = [...(topLevel ? m.pings : []), ...(m.tasks.get(task.id)?.pings ?? [])];
   const runId = crypto.randomUUID();
   const host = hostname();
-  const base = { format: 1 as const, task: task.id, type: task.type, host, pid: process.pid, start: start.toISOString(), bytes: 0, objects: 0 };
+  const base = { format: 1 as const, task: task.id, type: task.type, host, pid: process.pid, procStart: procStart(process.pid) ?? undefined, start: start.toISOString(), bytes: 0, objects: 0 };
   const lastSuccess = _lastSuccess(m.statusDir, task.id, ctx);
   _save(m, { ...base, outcome: "running", ...(lastSuccess ? { lastSuccess } : {}) }, ctx);
   await sendPings(pings, { event: "start", task: task.id, host, runId, start: base.start }, log);

@@ -23,6 +23,8 @@ export interface StatusRecord {
   readonly type: "backup" | "routine" | "replicate";
   readonly host: string;
   readonly pid: number;
+  /** The process's start time in clock ticks since boot, to tell a reused pid apart. */
+  readonly procStart?: string;
   readonly start: string;
   /** Absent while running. */
   readonly end?: string;

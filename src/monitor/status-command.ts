@@ -1,6 +1,8 @@
 /** `palhm status`: reads the status records and prints the check; every failure is UNKNOWN (exit 3), as a monitoring plugin must. */
 import type { ResolvedConfig } from "../config/resolved.ts";
+import { hostname } from "node:os";
 import { PalhmError } from "../errors.ts";
+import { procStart } from "../run/lock.ts";
 import { toJson } from "../ui/report.ts";
 import { CODE_NAMES, UNKNOWN, checkTask, formatChecks, type TaskCheck } from "./check.ts";
 import { readAllRecords, readRecord, type StatusRecord } from "./record.ts";
@@ -31,11 +33,18 @@ export async function statusCommand(load: () => Promise<ResolvedConfig>, wanted:
     } catch (e) {
       unreadable = (e as Error).message;
     }
-    return checkTask(id, record, m.tasks.get(id)!.status, now, unreadable);
+    return checkTask(id, record, m.tasks.get(id)!.status, now, unreadable, record !== null && _ownerGone(record));
   });
   const { code, text } = formatChecks(checks);
   process.stdout.write(json ? toJson({ status: CODE_NAMES[code], code, statusDir: m.statusDir, tasks: checks }) : text + "\n");
   return code;
+}
+
+/** A "running" record of this host whose process is gone, or whose pid is another process now. */
+function _ownerGone(r: StatusRecord): boolean {
+  if (r.outcome !== "running" || r.host !== hostname()) return false;
+  const now = procStart(r.pid);
+  return now === null || (r.procStart !== undefined && now !== r.procStart);
 }
 
 function _hasThresholds(config: ResolvedConfig, id: string): boolean {

@@ -1,28 +1,55 @@
-// The status record of a run stopped by SIGTERM: written as "interrupted", with the last success kept.
+// The status record of a run stopped by SIGTERM ("interrupted"), and of one killed outright (still "running",
+// which `palhm status` sees through: its process is gone).
 import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { project, start } from "../engine/run/_cli.ts";
+import { project, start, type Project } from "../engine/run/_cli.ts";
+import { palhm } from "../cli/_cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "palhm-monitor-int-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test("SIGTERM during a run leaves an 'interrupted' status record", async () => {
-  const statusDir = join(dir, "status");
-  const p = project(dir, `{
+async function untilRunning(file: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(existsSync(file) && JSON.parse(readFileSync(file, "utf8")).outcome === "running")) {
+    if (Date.now() > deadline) throw new Error("no 'running' record within 60 s");
+    await Bun.sleep(50);
+  }
+}
+
+function slowProject(name: string): { p: Project; file: string } {
+  const statusDir = join(dir, name, "status");
+  const p = project(join(dir, name), `{
     statusDir: ${JSON.stringify(statusDir)},
-    tasks: { backup: { type: "backup", backend: { type: "localfs", root: ${JSON.stringify(join(dir, "b"))} },
+    status: { critAfter: "1h" },
+    tasks: { backup: { type: "backup", backend: { type: "localfs", root: ${JSON.stringify(join(dir, name, "b"))} },
       objects: [{ path: "slow", pipeline: [{ argv: ["sleep", "60"] }] }] } },
   }`);
+  return { p, file: join(statusDir, "backup.status.json") };
+}
+
+test("a run killed with SIGKILL leaves a 'running' record that palhm status reports as died", async () => {
+  const { p, file } = slowProject("killed");
   const proc = start(p, ["run", "backup"]);
   try {
-    const file = join(statusDir, "backup.status.json");
-    const deadline = Date.now() + 60_000;
-    while (!(existsSync(file) && JSON.parse(readFileSync(file, "utf8")).outcome === "running")) {
-      if (Date.now() > deadline) throw new Error("no 'running' record within 60 s");
-      await Bun.sleep(50);
-    }
+    await untilRunning(file);
+    proc.kill("SIGKILL");
+    await proc.exited;
+  } finally {
+    proc.kill("SIGKILL");
+  }
+  expect(JSON.parse(readFileSync(file, "utf8")).outcome).toBe("running");
+  const r = await palhm(["-f", p.config, "status", "backup"], { env: { PALHM_LOCK_DIR: p.locks } });
+  expect(r.status).toBe(2); // never succeeded, critAfter set
+  expect(r.stdout).toContain("died without recording its end");
+}, 90_000);
+
+test("SIGTERM during a run leaves an 'interrupted' status record", async () => {
+  const { p, file } = slowProject("terminated");
+  const proc = start(p, ["run", "backup"]);
+  try {
+    await untilRunning(file);
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(143);
     const record = JSON.parse(readFileSync(file, "utf8"));
@@ -32,4 +59,4 @@ test("SIGTERM during a run leaves an 'interrupted' status record", async () => {
   } finally {
     proc.kill("SIGKILL");
   }
-});
+}, 90_000);

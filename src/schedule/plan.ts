@@ -1,7 +1,8 @@
 /** The tasks of a config that have a schedule, with what their sandboxed unit must be allowed to write. */
 import { localPaths } from "../backends/local-paths.ts";
 import type { ResolvedConfig, ResolvedTask } from "../config/resolved.ts";
-import type { ScheduledTask } from "./units.ts";
+import { STATE_DIRECTORY, type ScheduledTask } from "./units.ts";
+import { dirname } from "node:path";
 
 /** The local directories a task writes: its backend's, or those of every task a routine runs (transitively). */
 function _writable(config: ResolvedConfig, task: ResolvedTask, seen = new Set<string>()): string[] {
@@ -20,8 +21,15 @@ function _writable(config: ResolvedConfig, task: ResolvedTask, seen = new Set<st
   });
 }
 
+/** Where every run writes its status record and metrics (the unit's StateDirectory= gives it /var/lib/palhm already). */
+function _monitoring(config: ResolvedConfig): string[] {
+  const m = config.monitoring;
+  if (!m) return [];
+  return [...(m.statusDir !== STATE_DIRECTORY ? [m.statusDir] : []), ...(m.metricsTextfile ? [dirname(m.metricsTextfile)] : [])];
+}
+
 export function scheduledTasks(config: ResolvedConfig): ScheduledTask[] {
   return [...config.tasks.values()]
     .filter((t): t is ResolvedTask & { schedule: string } => t.schedule !== undefined)
-    .map((t) => ({ id: t.id, schedule: t.schedule, writablePaths: [...new Set(_writable(config, t))] }));
+    .map((t) => ({ id: t.id, schedule: t.schedule, writablePaths: [...new Set([..._writable(config, t), ..._monitoring(config)])] }));
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 120_000);
 
 async function run(argv: string[], env: Record<string, string> = {}): Promise<{ status: number; out: string; err: string }> {
-  const proc = Bun.spawn(argv, { cwd: p.dir, env: { PATH: "/usr/bin:/bin", HOME: p.dir, PALHM_LOCK_DIR: p.path("locks"), ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(argv, { cwd: p.dir, env: { PATH: "/usr/bin:/bin", HOME: p.dir, PALHM_LOCK_DIR: p.path("locks"), PALHM_STATUS_DIR: p.path("status"), ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const [status, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   return { status, out, err };
 }

@@ -34,7 +34,8 @@ export default defineConfig({
   });
 }
 
-const env = (p: TempProject) => ({ PALHM_LOCK_DIR: p.path("locks"), PALHM_HOOKS: p.path("no-hooks.d") });
+/** Locks, hooks and status records (monitoring) in the test's directory, not the host's. */
+const env = (p: TempProject) => ({ PALHM_LOCK_DIR: p.path("locks"), PALHM_HOOKS: p.path("no-hooks.d"), PALHM_STATUS_DIR: p.path("status") });
 const units = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 const setting = (text: string, key: string) => [...text.matchAll(new RegExp(`^${key}=(.*)$`, "gm"))].map((m) => m[1]!);
 
@@ -65,10 +66,10 @@ describe("palhm schedule install (systemd timers)", () => {
     const service = readFileSync(join(dir, "palhm-backup.service"), "utf8");
     expect(setting(service, "OnFailure")).toEqual(["palhm-failure@%n.service"]);
     expect(setting(service, "ProtectSystem")).toEqual(["strict"]);
-    expect(setting(service, "ReadWritePaths")).toEqual([`-${p.path("backups")}`, "/run/lock"]);
+    expect(setting(service, "ReadWritePaths")).toEqual([`-${p.path("backups")}`, `-${p.path("status")}`, "/run/lock"]);
     expect(setting(service, "NoNewPrivileges")).toEqual(["yes"]);
     // A routine's unit may write where the tasks it runs write.
-    expect(setting(readFileSync(join(dir, "palhm-nightly.service"), "utf8"), "ReadWritePaths")).toEqual([`-${p.path("backups")}`, "/run/lock"]);
+    expect(setting(readFileSync(join(dir, "palhm-nightly.service"), "utf8"), "ReadWritePaths")).toEqual([`-${p.path("backups")}`, `-${p.path("status")}`, "/run/lock"]);
 
     if (hasAnalyze) {
       // The failure template is verified through an instance, as OnFailure= names it.
@@ -77,6 +78,16 @@ describe("palhm schedule install (systemd timers)", () => {
       expect(verify.stderr.toString()).toBe("");
       expect(verify.exitCode).toBe(0);
     }
+  });
+
+  test("a unit may also write the metrics textfile's directory (node_exporter's textfile collector)", async () => {
+    const p = project();
+    const config = scheduled(p);
+    writeFileSync(config, readFileSync(config, "utf8").replace("export default defineConfig({", `export default defineConfig({\n  metrics: { textfile: ${JSON.stringify(p.path("node_exporter/palhm.prom"))} },`));
+    const dir = p.path("units");
+    const r = await palhm(["-f", config, "schedule", "install", "--unit-dir", dir], { env: env(p) });
+    expect(r.stderr).toBe("");
+    expect(setting(readFileSync(join(dir, "palhm-backup.service"), "utf8"), "ReadWritePaths")).toEqual([`-${p.path("backups")}`, `-${p.path("status")}`, `-${p.path("node_exporter")}`, "/run/lock"]);
   });
 
   test("the service's command line runs the task, quietly, with the config it was installed from", async () => {

@@ -7,7 +7,7 @@ import { log } from "../log.ts";
 export default defineCommand({
   meta: {
     name: "check",
-    description: "Validate the config and check that every program, hook and MUA it names exists and is executable",
+    description: "Validate the config and check that every program, hook and MUA it names exists and is executable, and that every schedule is a valid systemd calendar expression",
   },
   args: {},
   async run() {

@@ -35,7 +35,8 @@ export function backendLine(param: ResolvedBackendParam): string {
 export function describeBackupPlan(task: ResolvedBackupTask, config: ResolvedConfig): string {
   const lines = [
     `backup task ${task.id}: ${task.objects.length} object(s), at most ${config.workers} at once, into a new copy ${PREFIX} (UTC time of the run)`,
-    `  ${backendLine(task.backend)}`,
+    ...(task.backends ?? [task.backend]).map((b) => `  ${backendLine(b)}`),
+    ...(task.backends ? [`  each object's pipeline runs once, its output going to all ${task.backends.length} backends (require: "${task.require ?? "all"}")`] : []),
   ];
   const byId = new Map(task.groups.map((g) => [g.id, g]));
   for (const level of groupLevels(task.groups)) {

@@ -5,7 +5,8 @@
  * every pipeline and rolls the copy back.
  */
 import { hostname } from "node:os";
-import type { ResolvedBackupTask, ResolvedObject } from "../config/resolved.ts";
+import type { ResolvedBackendParam, ResolvedBackupTask, ResolvedObject } from "../config/resolved.ts";
+import { FanOut, type Destination } from "./fanout.ts";
 import type { BackupResult, RunContext } from "../run/context.ts";
 import type { BackendContext } from "../backends/descriptor.ts";
 import { descriptorOf } from "../backends/registry.ts";
@@ -15,7 +16,7 @@ import { PrefixTakenError } from "../copies/names.ts";
 import type { CopyWriter } from "../copies/writer.ts";
 import { HookRunner, type HookFacts } from "../hooks/runner.ts";
 import { runOperation } from "../hooks/operation.ts";
-import { BackendError, RemovalError } from "../errors.ts";
+import { BackendError, RemovalError, TaskError } from "../errors.ts";
 import { NO_PROGRESS, progressFor, type Progress } from "../ui/progress.ts";
 import { VERSION } from "../version.ts";
 import { Schedule, runScheduled } from "./dag.ts";
@@ -34,7 +35,7 @@ const PREFIX_ATTEMPTS = 5;
 export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Promise<BackupResult> {
   const t0 = performance.now();
   const bctx: BackendContext = { taskId: task.id, log: ctx.log, signal: ctx.signal };
-  const copies = await openCopies(task.backend, bctx);
+  const dests: Destination[] = [];
   const runner = new HookRunner({
     op: "backup", taskId: task.id, global: ctx.config.hooks, task: task.hooks,
     hooksDir: ctx.config.hooksDir, log: ctx.log, verbosity: ctx.verbosity, signal: ctx.signal,
@@ -42,11 +43,15 @@ export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Prom
   const facts: HookFacts = {};
   const failures: RemovalFailure[] = [];
   let result: BackupResult;
+  let fan: FanOut | undefined;
   try {
+    for (const param of task.backends ?? [task.backend]) dests.push({ param, copies: await openCopies(param, bctx) });
+    const copies = dests[0]!.copies;
     result = await runOperation(runner, facts, async (inspect) => {
-      const leftovers = await _removeLeftovers(task, copies, ctx, failures);
+      const leftovers: string[] = [];
+      for (const d of dests) leftovers.push(...(await _removeLeftovers(task, d.copies, ctx, failures)));
       const start = new Date();
-      const writer = await _createCopy(copies, ctx);
+      const writer = dests.length === 1 ? await _createCopy(copies, ctx) : (fan = await _createFanOut(task, dests, ctx));
       facts.prefix = writer.prefix;
       facts.location = writer.location;
       if (ctx.report) Object.assign(ctx.report, { prefix: writer.prefix, location: writer.location });
@@ -60,19 +65,66 @@ export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Prom
         await writer.rollback().catch((re: Error) => ctx.log.error(`task ${task.id}: rolling back ${writer.location} failed: ${re.message}`));
         throw e;
       }
-      ctx.log.info(`task ${task.id}: copy ${writer.location} complete (${objects.length} object(s))`);
-      const rotation = await _rotate(task, copies, writer.prefix, ctx, failures);
+      const live = fan ? fan.live : dests;
+      for (const d of live) ctx.log.info(`task ${task.id}: copy ${d.copies.store.location(`${writer.prefix}/`)} complete (${objects.length} object(s))`);
+      const rotations = [];
+      for (const d of live) rotations.push(await _rotate(task, d.param, d.copies, writer.prefix, ctx, failures));
       await writer.finalize();
       return {
-        task: task.id, prefix: writer.prefix, location: writer.location, objects, removed: rotation.removed, leftovers,
-        discarded: copies.capabilities.discards === true, durationMs: performance.now() - t0, ...rotation.facts,
+        task: task.id, prefix: writer.prefix, location: writer.location, objects, removed: rotations.flatMap((r) => r.removed), leftovers,
+        discarded: copies.capabilities.discards === true, durationMs: performance.now() - t0, ...rotations[0]!.facts,
+        ...(fan ? { destinations: fan.destinations.map(_destinationResult(writer.prefix)) } : {}),
       };
     });
   } finally {
-    await copies.close();
+    for (const d of dests) await d.copies.close();
   }
+  const left = fan?.destinations.filter((d) => d.failed) ?? [];
+  if (left.length) throw _leftOutError(task, result, left, failures);
   if (failures.length) throw _removalError(task, result, failures);
   return result;
+}
+
+/** How one destination of a fan-out ended, for the summary and `--json`. */
+const _destinationResult = (prefix: string) => (d: Destination) => ({
+  root: d.copies.describe(),
+  ok: !d.failed && d.writer !== undefined,
+  ...(d.writer && !d.failed ? { location: d.copies.store.location(`${prefix}/`) } : {}),
+  ...(d.failed ? { error: d.failed.message } : {}),
+});
+
+/** Under `require: "any"`: the copy is kept where it succeeded; the run still fails (exit 1), naming where it did not. */
+function _leftOutError(task: ResolvedBackupTask, result: BackupResult, left: readonly Destination[], failures: readonly RemovalFailure[]): TaskError {
+  const lines = [
+    ...left.map((d) => `${d.copies.describe()}: ${d.failed!.message}`),
+    ...failures.map((f) => `${f.location}: could not be removed: ${f.error.message}`),
+  ];
+  const kept = (result.destinations ?? []).filter((d) => d.ok).map((d) => d.location).join(", ");
+  const err = new TaskError(`task ${task.id}: the copy ${result.prefix} is complete and kept at ${kept}, but not at ${left.length} destination(s):\n  ${lines.join("\n  ")}`);
+  return Object.assign(err, { result });
+}
+
+/** A fan-out's copy: the first destination that can take it names the prefix (retrying a taken one), the others take the same. */
+async function _createFanOut(task: ResolvedBackupTask, dests: Destination[], ctx: RunContext): Promise<FanOut> {
+  const fan = new FanOut(dests, task.require ?? "all", task.id, ctx.log);
+  let prefix: string | undefined;
+  let first: unknown;
+  for (const d of dests) {
+    try {
+      d.writer = prefix === undefined ? await _createCopy(d.copies, ctx) : await d.copies.createCopy(prefix);
+      prefix = d.writer.prefix;
+    } catch (e) {
+      if (ctx.signal.aborted || (task.require ?? "all") === "all") {
+        await fan.rollback().catch(() => {});
+        throw e;
+      }
+      first ??= e;
+      d.failed = e instanceof Error ? e : new Error(String(e));
+      ctx.log.error(`task ${task.id}: ${d.copies.describe()} failed and is left out of this run (require: "any"): ${d.failed.message}`);
+    }
+  }
+  if (!fan.live.length) throw first;
+  return fan;
 }
 
 /** The new copy is kept; the run is not clean: every copy that could not be removed, where, and why. */
@@ -176,8 +228,8 @@ function _manifest(task: ResolvedBackupTask, prefix: string, start: Date, object
   return { format: 1, task: task.id, host: hostname(), prefix, start: start.toISOString(), end: new Date().toISOString(), version: VERSION, objects: entries };
 }
 
-async function _rotate(task: ResolvedBackupTask, copies: Copies, prefix: string, ctx: RunContext, failures: RemovalFailure[]) {
-  const limits = descriptorOf(task.backend).rotation(task.backend);
+async function _rotate(task: ResolvedBackupTask, param: ResolvedBackendParam, copies: Copies, prefix: string, ctx: RunContext, failures: RemovalFailure[]) {
+  const limits = descriptorOf(param).rotation(param);
   if (limits === null || copies.capabilities.discards) return { removed: [], facts: {} };
   let rotation;
   try {

@@ -10,13 +10,15 @@ export interface SharedRoot {
 export function sharedRoots(config: ResolvedConfig): SharedRoot[] {
   const byRoot = new Map<string, { root: string; tasks: string[] }>();
   for (const t of config.tasks.values()) {
-    if (t.type !== "backup") continue;
-    const d = descriptorOf(t.backend);
-    if (d.rotation(t.backend) === null) continue; // keeps nothing: nothing to share
-    const key = d.lockKey(t.backend);
-    const entry = byRoot.get(key) ?? { root: d.describe(t.backend), tasks: [] };
-    entry.tasks.push(t.id);
-    byRoot.set(key, entry);
+    const params = t.type === "backup" ? (t.backends ?? [t.backend]) : t.type === "replicate" ? [t.to] : [];
+    for (const param of params) {
+      const d = descriptorOf(param);
+      if (d.rotation(param) === null) continue; // keeps nothing: nothing to share
+      const key = d.lockKey(param);
+      const entry = byRoot.get(key) ?? { root: d.describe(param), tasks: [] };
+      entry.tasks.push(t.id);
+      byRoot.set(key, entry);
+    }
   }
   return [...byRoot.values()].filter((e) => e.tasks.length > 1);
 }

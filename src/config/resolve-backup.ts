@@ -10,7 +10,7 @@ import { formatPath, type Path } from "./issues.ts";
 import { resolvePipeline } from "./resolve-exec.ts";
 
 type CheckedBackup = Extract<CheckedTask, { type: "backup" }>;
-type CheckedBackend = CheckedBackup["backend"];
+type CheckedBackend = NonNullable<CheckedBackup["backend"]>;
 
 export { objectPathProblem };
 
@@ -84,6 +84,7 @@ export function resolveBackupTask(
   source?: string,
 ): ResolvedBackupTask {
   const path: Path = ["tasks", id];
+  const backends = _backends(task, path, source);
   const groups = _groups(task, path, source);
   const seen = new Map<string, number>();
   const objects = task.objects.map((o, i): ResolvedObject => {
@@ -101,9 +102,11 @@ export function resolveBackupTask(
       throw new ConfigError(`unknown group "${group}" (known: ${known})`, formatPath([...at, "group"]), source);
     }
     const allocSize = o.allocSize === undefined ? undefined : _allocSize(o.allocSize, [...at, "allocSize"], source);
-    const max = descriptorOf(task.backend).maxObjectSize;
-    if (allocSize !== undefined && max !== undefined && allocSize > max.bytes) {
-      throw new ConfigError(`${allocSize} bytes is more than ${max.what}`, formatPath([...at, "allocSize"]), source);
+    for (const b of backends) {
+      const max = descriptorOf(b).maxObjectSize;
+      if (allocSize !== undefined && max !== undefined && allocSize > max.bytes) {
+        throw new ConfigError(`${allocSize} bytes is more than ${max.what}`, formatPath([...at, "allocSize"]), source);
+      }
     }
     return {
       path: o.path,
@@ -113,7 +116,30 @@ export function resolveBackupTask(
       ...(o.restore ? { restore: resolvePipeline(o.restore, execs, [...at, "restore"], source) } : {}),
     };
   });
-  return { type: "backup", id, backend: resolveBackend(task.backend, [...path, "backend"], source), groups, objects, hooks };
+  return {
+    type: "backup", id, backend: backends[0]!, groups, objects, hooks,
+    ...(backends.length > 1 ? { backends, require: task.require ?? "all" } : {}),
+  };
+}
+
+/** `backend`, or the fan-out's `backends`: exactly one of them, and no root twice. */
+function _backends(task: CheckedBackup, path: Path, source?: string): ResolvedBackendParam[] {
+  if (task.backend !== undefined && task.backends !== undefined) {
+    throw new ConfigError("give either backend or backends, not both", formatPath([...path, "backends"]), source);
+  }
+  if (task.backend === undefined && task.backends === undefined) throw new ConfigError("missing backend (where the copies go)", formatPath([...path, "backend"]), source);
+  if (task.require !== undefined && task.backends === undefined) throw new ConfigError("require applies to several backends (backends)", formatPath([...path, "require"]), source);
+  if (task.backend !== undefined) return [resolveBackend(task.backend, [...path, "backend"], source)];
+  const seen = new Map<string, number>();
+  return task.backends!.map((b, i) => {
+    const r = resolveBackend(b, [...path, "backends", i], source);
+    const d = descriptorOf(r);
+    const key = d.lockKey(r);
+    const first = seen.get(key);
+    if (first !== undefined) throw new ConfigError(`${d.describe(r)} is also backends[${first}]: each destination needs its own root`, formatPath([...path, "backends", i]), source);
+    seen.set(key, i);
+    return r;
+  });
 }
 
 function _allocSize(v: number | string, path: Path, source?: string): bigint {

@@ -57,7 +57,12 @@ export type ResolvedHooks = {
 export interface ResolvedBackupTask {
   readonly type: "backup";
   readonly id: string;
+  /** The first (or only) destination: the one list, verify and restore read. */
   readonly backend: ResolvedBackendParam;
+  /** A fan-out's destinations, `backend` first (absent: `backend` alone). */
+  readonly backends?: readonly ResolvedBackendParam[];
+  /** Fan-out: whether every destination must succeed ("all", the default) or one is enough ("any"). */
+  readonly require?: "all" | "any";
   /** Always contains "default". */
   readonly groups: readonly ResolvedGroup[];
   readonly objects: readonly ResolvedObject[];

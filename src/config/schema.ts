@@ -83,7 +83,9 @@ export const hooksSchema = v.strictObject({ backup: v.optional(stateHooksSchema)
 
 const backupTaskSchema = v.strictObject({
   type: v.literal("backup"),
-  backend: backendSchema,
+  backend: v.optional(backendSchema),
+  backends: v.optional(v.pipe(v.array(backendSchema), v.minLength(1, "name at least one backend"))),
+  require: v.optional(v.picklist(["all", "any"])),
   objectGroups: v.optional(v.array(groupSchema)),
   objects: v.array(objectSchema),
   hooks: v.optional(hooksSchema),

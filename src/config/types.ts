@@ -176,8 +176,22 @@ export interface MetricsParam {
 /** A backup task: pipelines into a backend, rotated. */
 export interface BackupTask<X extends string = string, G extends string = string> {
   type: "backup";
-  /** Where copies go. */
-  backend: BackendParam;
+  /** Where copies go. Give either `backend` or `backends`. */
+  backend?: BackendParam;
+  /**
+   * Several destinations at once (fan-out): each object's pipeline runs once and its output goes to every
+   * backend, each with its own copy, manifest and rotation. The first is the one `list`, `verify` and
+   * `restore` read. Give either `backend` or `backends`.
+   * @example [{ type: "localfs", root: "/srv/backup" }, { type: "aws-s3", bucket: "offsite", root: "web1" }]
+   */
+  backends?: readonly BackendParam[];
+  /**
+   * With `backends`, what a failing destination does: `"all"`, the run fails and every copy is rolled back;
+   * `"any"`, that destination's copy is rolled back, the run goes on with the others, keeps their copies and
+   * exits 1 naming it.
+   * @default "all"
+   */
+  require?: "all" | "any";
   /** Object groups forming a dependency DAG. The group "default" always exists. */
   objectGroups?: readonly ObjectGroup<G>[];
   /** The objects of each copy. */

@@ -29,7 +29,7 @@ export function backupTask(config: ResolvedConfig, id: string): ResolvedBackupTa
   const task = config.tasks.get(id);
   if (task?.type === "backup") return task;
   const from = task?.type === "replicate" ? config.tasks.get(task.from) : undefined;
-  if (task?.type === "replicate" && from?.type === "backup") return { ...from, id: task.id, backend: task.to };
+  if (task?.type === "replicate" && from?.type === "backup") return { ...from, id: task.id, backend: task.to, backends: undefined, require: undefined };
   const known = [...config.tasks.values()].filter((t) => t.type !== "routine").map((t) => t.id);
   const what = task ? `"${id}" is a ${task.type} task, not a backup or replicate task` : `no task "${id}"`;
   throw new SelectionError(`${what} (tasks with copies: ${known.join(", ") || "none"})`);

@@ -48,6 +48,8 @@ export interface BackupResult {
   readonly durationMs: number;
   /** Copies under the backend after rotation (absent for the null backend). */
   readonly copiesKept?: number;
+  /** A fan-out's destinations: where the copy is kept, and where it failed (require "any"). */
+  readonly destinations?: readonly { readonly root: string; readonly ok: boolean; readonly location?: string; readonly error?: string }[];
   /** Copies dated after now that rotation left alone (a clock problem). */
   readonly futureCopies?: readonly string[];
 }

@@ -57,7 +57,8 @@ export async function executeRun(config: ResolvedConfig, options: RunOptions = {
     // Once interrupted, whatever a runner threw while stopping is a consequence: the interrupt is the cause.
     const error = interrupts.signal.aborted ? interrupts.signal.reason : e;
     if (options.json) {
-      const replicated = task.type === "replicate" && error && typeof error === "object" && "result" in error ? { result: error.result } : {};
+      // A run that kept something before failing (a replication, a fan-out under require "any") says what it kept.
+      const replicated = error && typeof error === "object" && "result" in error ? { result: error.result } : {};
       write(toJson({ ...failedRunJson(id, task.type, error, task.type === "backup" ? report : undefined), ...(task.type === "routine" ? { steps } : {}), ...replicated }));
       jsonWritten(error);
     }

@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 function _writable(config: ResolvedConfig, task: ResolvedTask, seen = new Set<string>()): string[] {
   if (seen.has(task.id)) return [];
   seen.add(task.id);
-  if (task.type === "backup") return localPaths(task.backend);
+  if (task.type === "backup") return (task.backends ?? [task.backend]).flatMap(localPaths);
   if (task.type === "replicate") {
     // Reads the source's root (its leftovers are not touched) and writes its own.
     const from = config.tasks.get(task.from);

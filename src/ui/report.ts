@@ -20,7 +20,8 @@ export function backupSummary(result: BackupResult): string {
   const dead = result.leftovers?.length ?? 0;
   const leftovers = dead ? `; removed ${dead} incomplete cop${dead === 1 ? "y" : "ies"} left by a run that died (${result.leftovers!.join(", ")})` : "";
   // A backend that keeps nothing (check tasks such as the DNSSEC one): there is no copy to name or rotate.
-  const kept = result.discarded ? "output discarded (the backend keeps nothing)" : `copy ${result.prefix}; ${removed}${leftovers}`;
+  const at = result.destinations ? ` at ${result.destinations.filter((d) => d.ok).map((d) => d.root).join(" and ")}` : "";
+  const kept = result.discarded ? "output discarded (the backend keeps nothing)" : `copy ${result.prefix}${at}; ${removed}${leftovers}`;
   return `task ${result.task}: ${n} object${n === 1 ? "" : "s"}, ${formatBytes(bytes)} in ${formatDuration(result.durationMs)}${rate}; ${kept}`;
 }
 

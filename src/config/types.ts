@@ -85,7 +85,12 @@ export interface BackupObject<X extends string = string, G extends string = stri
    * @default "default"
    */
   group?: NoInfer<G> | "default";
-  /** A pipeline that consumes the object on restore, e.g. `zstd -d | mysql`. */
+  /**
+   * A pipeline that consumes the object on restore, e.g. `zstd -d | mysql`.
+   * An argument `"{identity}"` stands for the private key file named by
+   * `palhm restore --identity FILE`, else by the exec's `PALHM_IDENTITY`,
+   * else by palhm's own `$PALHM_IDENTITY` (age's restore uses it).
+   */
   restore?: readonly [ExecRef<X>, ...ExecRef<X>[]];
 }
 

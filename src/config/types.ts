@@ -187,7 +187,7 @@ export interface BackupTask<X extends string = string, G extends string = string
    * Several destinations at once (fan-out): each object's pipeline runs once and its output goes to every
    * backend, each with its own copy, manifest and rotation. The first is the one `list`, `verify` and
    * `restore` read. Give either `backend` or `backends`.
-   * @example [{ type: "localfs", root: "/srv/backup" }, { type: "aws-s3", bucket: "offsite", root: "web1" }]
+   * @example [localDisk, offsiteBucket] // two backend objects, as `backend` takes one
    */
   backends?: readonly BackendParam[];
   /**
@@ -265,7 +265,7 @@ export interface RoutineTask<X extends string = string, T extends string = strin
  * backend lacks (an off-site copy, the 3-2-1 rule), object by object, each
  * checked against the source manifest as it flows; then rotates the
  * destination by its own limits and keep rules.
- * @example { type: "replicate", from: "backup", to: { type: "aws-s3", bucket: "offsite", root: "web1", nbCopyLimit: 30 } }
+ * @example { type: "replicate", from: "backup", to: offsiteBucket } // `to` is a backend object, as a backup task's `backend`
  */
 export interface ReplicateTask<T extends string = string> {
   type: "replicate";

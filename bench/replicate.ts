@@ -1,9 +1,12 @@
 /**
- * Replication against `cp`, side by side in one run, on tmpfs: a copy of one
- * object of SIZE MiB brought from one localfs root to another by a replicate
- * task (read, SHA-256 checked against the manifest, written, manifest last),
- * against `cp -r` of the same copy directory, and against the fair
- * equivalent that also hashes every byte (`cp -r ... && sha256sum`).
+ * Off-site copies against the shell, side by side in one run, on tmpfs:
+ * - replication: a copy of one object of SIZE MiB brought from one localfs
+ *   root to another by a replicate task (read, SHA-256 checked against the
+ *   manifest, written, manifest last), against `cp -r` of the same copy
+ *   directory, and the fair `cp -r ... && sha256sum`;
+ * - fan-out: a backup task whose pipeline (`head -c SIZE /dev/zero`) goes to
+ *   two localfs roots at once, against `sh -c 'a | tee f1 > f2'`, and the
+ *   fair `a | tee f1 f2 | sha256sum`.
  * Usage: bun bench/replicate.ts [MiB=1024] [rounds=3]
  */
 import { rmSync, writeFileSync, readdirSync } from "node:fs";
@@ -24,6 +27,11 @@ writeFileSync(
     tasks: {
       backup: { type: "backup", backend: { type: "localfs", root: src }, objects: [{ path: "data.bin", pipeline: [{ argv: ["head", "-c", `${SIZE}M`, "/dev/urandom"] }] }] },
       offsite: { type: "replicate", from: "backup", to: { type: "localfs", root: dst } },
+      fanout: {
+        type: "backup",
+        backends: [{ type: "localfs", root: join(base, "fan1"), nbCopyLimit: 1 }, { type: "localfs", root: join(base, "fan2"), nbCopyLimit: 1 }],
+        objects: [{ path: "zero.bin", pipeline: [{ argv: ["head", "-c", `${SIZE}M`, "/dev/zero"] }] }],
+      },
     },
   })};\n`,
 );
@@ -60,6 +68,35 @@ try {
   console.log(`  palhm run (replicate)    ${p.toFixed(0).padStart(7)} ms   peak RSS ${(rss / MiB).toFixed(0)} MiB`);
   console.log(`  palhm / cp               ${(p / median(cp)).toFixed(2)}x`);
   console.log(`  palhm / (cp + sha256sum) ${(p / median(fair)).toFixed(2)}x`);
+
+  const fan: number[] = [];
+  const tee: number[] = [];
+  const teeFair: number[] = [];
+  let fanRss = 0;
+  const f1 = join(base, "f1");
+  const f2 = join(base, "f2");
+  for (let round = 0; round < ROUNDS; round++) {
+    const runs: [number[], () => Promise<{ ms: number; maxRss: number }>][] = [
+      [fan, () => timed(["bun", cli, "-q", "-f", config, "run", "fanout"], { env })],
+      [tee, () => timed(["sh", "-c", `head -c ${SIZE}M /dev/zero | tee "$1" > "$2"`, "sh", f1, f2])],
+      [teeFair, () => timed(["sh", "-c", `head -c ${SIZE}M /dev/zero | tee "$1" "$2" | sha256sum > /dev/null`, "sh", f1, f2])],
+    ];
+    if (round % 2) runs.reverse();
+    for (const [into, run] of runs) {
+      rmSync(f1, { force: true });
+      rmSync(f2, { force: true });
+      const t = await run();
+      into.push(t.ms);
+      if (into === fan) fanRss = Math.max(fanRss, t.maxRss);
+    }
+  }
+  const fm = median(fan);
+  console.log(`fan-out of a ${SIZE} MiB pipeline to two localfs roots, median of ${ROUNDS}`);
+  console.log(`  sh: a | tee f1 > f2                ${median(tee).toFixed(0).padStart(7)} ms`);
+  console.log(`  sh: a | tee f1 f2 | sha256sum      ${median(teeFair).toFixed(0).padStart(7)} ms`);
+  console.log(`  palhm run (backends: [a, b])       ${fm.toFixed(0).padStart(7)} ms   peak RSS ${(fanRss / MiB).toFixed(0)} MiB`);
+  console.log(`  palhm / tee                        ${(fm / median(tee)).toFixed(2)}x`);
+  console.log(`  palhm / (tee + sha256sum)          ${(fm / median(teeFair)).toFixed(2)}x`);
 } finally {
   rmSync(base, { recursive: true, force: true });
 }

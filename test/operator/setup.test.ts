@@ -4,8 +4,9 @@
  * own `backup` task runs, and `.ci/run` must run the README's test command.
  */
 import { describe, expect, test } from "bun:test";
-import { readFileSync, realpathSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { programUses, resolveProgram } from "../../src/check/programs.ts";
 import { loadConfig } from "../../src/config/load.ts";
 
@@ -64,5 +65,99 @@ describe("README's set-up", () => {
   test(".ci/run runs the README's second command, as written there", () => {
     const extract = Bun.spawnSync(["bash", "-c", `${readFileSync(resolve(REPO, ".ci/run"), "utf8").match(/^cmd=.*$/m)![0]}; printf %s "$cmd"`], { cwd: REPO });
     expect(extract.stdout.toString()).toBe(readmeCommands()[1]!);
+  });
+});
+
+/**
+ * setup.sh on a machine this one cannot become (nothing installed): run with
+ * stand-ins for dpkg-query, apt-get, npm and bun first in PATH, which record
+ * how they were called and say which packages and which Bun are "installed".
+ */
+describe("./setup.sh on a fresh machine (stand-in package tools)", () => {
+  function fakeHost(installed: string[], bunVersion: string | null) {
+    const dir = mkdtempSync(join(tmpdir(), "palhm-setup-"));
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    const log = join(dir, "calls");
+    writeFileSync(join(dir, "installed"), installed.join("\n") + "\n");
+    const tool = (name: string, body: string) => writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    tool("dpkg-query", `for p; do :; done; grep -qx "$p" ${dir}/installed && printf 'install ok installed' || exit 1`);
+    tool("apt-get", `echo "apt-get $* | stdin $(cat | wc -c) | $DEBIAN_FRONTEND" >> ${log}`);
+    const bun = (version: string) => `#!/bin/sh\n[ "$1" = --version ] && echo ${version} && exit 0; echo "bun $*" >> ${log}\n`;
+    // As `npm install -g bun@V` does: a bun V appears on PATH.
+    tool("npm", `echo "npm $*" >> ${log}; printf '%s' '${bun("1.4.5")}' > ${bin}/bun; chmod 755 ${bin}/bun`);
+    if (bunVersion) writeFileSync(join(bin, "bun"), bun(bunVersion), { mode: 0o755 });
+    // Nothing else on PATH (this host's real bun and npm must not be found): only the utilities sh scripts use.
+    for (const util of ["sed", "grep", "cat", "wc", "id", "dirname", "env", "chmod"]) symlinkSync(Bun.which(util)!, join(bin, util));
+    const run = (...args: string[]) => {
+      const r = Bun.spawnSync(["/bin/sh", join(REPO, "setup.sh"), ...args], { env: { PATH: bin, CI: "true" }, stdin: "ignore", stderr: "pipe" });
+      const calls = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
+      return { status: r.exitCode, stderr: r.stderr.toString(), calls };
+    };
+    return { run, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  test("nothing installed: apt-get update, then install of exactly what is missing, non-interactive without stdin; Bun through npm; then the dependencies", () => {
+    const host = fakeHost([], null);
+    try {
+      const r = host.run("run");
+      expect(r.status).toBe(0);
+      expect(r.calls).toEqual([
+        "apt-get update -qq | stdin 0 | noninteractive",
+        `apt-get install -y -qq --no-install-recommends ${packages("run").join(" ")} | stdin 0 | noninteractive`,
+        "npm install -g --no-fund --no-audit bun@1.4.5",
+        "bun install --frozen-lockfile",
+      ]);
+    } finally {
+      host.dispose();
+    }
+  });
+
+  test("the test profile installs every listed package that is missing, and nothing that is there", () => {
+    const all = packages("test");
+    const host = fakeHost(all.filter((_, i) => i % 2 === 0), "1.4.5");
+    try {
+      const r = host.run();
+      expect(r.status).toBe(0);
+      expect(r.calls[1]).toBe(`apt-get install -y -qq --no-install-recommends ${all.filter((_, i) => i % 2 === 1).join(" ")} | stdin 0 | noninteractive`);
+      expect(r.calls.at(-1)).toBe("bun install --frozen-lockfile");
+      expect(r.calls.some((c) => c.startsWith("npm"))).toBe(false);
+    } finally {
+      host.dispose();
+    }
+  });
+
+  test("another Bun version: Bun 1.4.5 through npm", () => {
+    const host = fakeHost(packages("test"), "1.3.0");
+    try {
+      const r = host.run();
+      expect(r.status).toBe(0);
+      expect(r.calls).toEqual(["npm install -g --no-fund --no-audit bun@1.4.5", "bun install --frozen-lockfile"]);
+    } finally {
+      host.dispose();
+    }
+  });
+
+  test("everything present: no apt-get, no npm, only the (quick) dependency check", () => {
+    const host = fakeHost(packages("test"), "1.4.5");
+    try {
+      const r = host.run();
+      expect(r.status).toBe(0);
+      expect(r.calls).toEqual(["bun install --frozen-lockfile"]);
+    } finally {
+      host.dispose();
+    }
+  });
+
+  test("an unknown profile is refused", () => {
+    const host = fakeHost([], "1.4.5");
+    try {
+      const r = host.run("everything");
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain("usage: ./setup.sh [run | test]");
+      expect(r.calls).toEqual([]);
+    } finally {
+      host.dispose();
+    }
   });
 });

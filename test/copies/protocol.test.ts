@@ -4,7 +4,7 @@
  * whose copies a task may remove, and what a run killed at any step leaves.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "../../src/backends/store.ts";
@@ -211,3 +211,16 @@ function _failing(inner: Store, before: () => void, rewrite: (key: string, data:
     ...(inner.prune ? { prune: wrap((d: string) => inner.prune!(d)) } : {}),
   };
 }
+
+describe("a run of an earlier version killed right after creating a copy's directory (localfs)", () => {
+  test("the empty prefix directory is no copy (not listed, not counted) and the next run removes it", async () => {
+    const root = join(base, `empty${n++}`);
+    const store = new LocalfsStore({ root, dmode: 0o750, fmode: 0o640 });
+    const copies = copiesOf(store);
+    await backup(copies, P1);
+    mkdirSync(join(root, P2));
+    expect((await copies.listCopies()).map((c) => c.prefix)).toEqual([P1]);
+    await copies.cleanLeftovers();
+    expect(readdirSync(root)).toEqual([P1]);
+  });
+});

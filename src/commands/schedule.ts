@@ -87,7 +87,8 @@ export default defineCommand({
     };
     if (!/^[0-9a-z ]+$/.test(options.randomizedDelay)) throw new UsageError(`--randomized-delay: expected a systemd time span such as 10min, got ${JSON.stringify(options.randomizedDelay)}`);
     if (args.cron) {
-      m.installCron(tasks, options, cronFile);
+      // systemd's normalized form where it is installed: every shorthand and abbreviation spelt out.
+      m.installCron(tasks.map((t) => ({ ...t, schedule: verdicts.get(t.id)?.normalized ?? t.schedule })), options, cronFile);
       for (const t of tasks) process.stdout.write(`task ${t.id}: ${t.schedule}${when(t.id)}\n`);
       process.stdout.write(`wrote ${cronFile} (${tasks.length} task(s))\n`);
       return 0;

@@ -64,8 +64,9 @@ async function _port(proc: Subprocess<"ignore", "ignore", "pipe">): Promise<numb
   }
 }
 
-export async function startRcloneServer(kind: "sftp" | "webdav" = "sftp"): Promise<RcloneServer> {
-  const base = mkdtempSync(join(tmpdir(), `palhm-rclone-${kind}-`));
+/** Starts the server on a fresh directory under `parent` (default: the temp dir), removed by `stop`. */
+export async function startRcloneServer(kind: "sftp" | "webdav" = "sftp", parent = tmpdir()): Promise<RcloneServer> {
+  const base = mkdtempSync(join(parent, `palhm-rclone-${kind}-`));
   const dir = join(base, "served");
   mkdirSync(dir);
   const user = "palhm";

@@ -75,13 +75,21 @@ export class RcloneStore implements Store {
     await this.rclone.call(`cannot move ${this.location(temp)} onto ${key}`, ["moveto", this.rclone.path(temp), this.rclone.path(key)]);
   }
 
+  /**
+   * One `rclone cat` of the key alone (its folder, filtered to its name by
+   * `--files-from-raw`: never the whole tree a folder key would give). Only
+   * when that finds nothing is the key looked up, as `cat` succeeds with no
+   * output for a missing key on object stores and for an empty one.
+   */
   async read(key: string): Promise<ReadableStream<Uint8Array>> {
-    // `rclone cat` of a missing key prints nothing and succeeds on object
-    // stores, so the key is looked up first.
-    const stat = await this.rclone.output(`cannot read ${this.location(key)}`, ["lsjson", "--stat", ...LEAN, this.rclone.path(key)], { missingOk: true });
+    if (/[\r\n]/.test(key)) throw new BackendError(`cannot read ${JSON.stringify(this.location(key))}: a name with a line break cannot go in rclone's list of names`);
+    const { stream, opened } = this._cat(key);
+    if ((await opened) === "data") return stream;
+    const where = this.location(key);
+    const stat = await this.rclone.output(`cannot read ${where}`, ["lsjson", "--stat", ...LEAN, this.rclone.path(key)], { missingOk: true });
     const entry = stat === null ? null : (JSON.parse(stat) as _LsEntry | null);
-    if (entry === null || entry.IsDir) throw new KeyNotFoundError(key, this.location(key));
-    return this._cat(key);
+    if (entry === null || entry.IsDir) throw new KeyNotFoundError(key, where);
+    return stream;
   }
 
   /**
@@ -123,22 +131,38 @@ export class RcloneStore implements Store {
     await sink.close();
   }
 
-  /** `rclone cat` as a stream: rclone waits while the reader does not read; cancelling the stream stops it. */
-  private _cat(key: string): ReadableStream<Uint8Array> {
+  /**
+   * `rclone cat` as a stream: rclone waits while the reader does not read;
+   * cancelling the stream stops it. `opened` says whether any byte came, or
+   * rejects (KeyNotFoundError when the key's folder is not there).
+   */
+  private _cat(key: string): { stream: ReadableStream<Uint8Array>; opened: Promise<"data" | "none"> } {
     const stop = new AbortController();
+    const opened = Promise.withResolvers<"data" | "none">();
     let wake: (() => void) | undefined;
     const rclone = this.rclone;
-    const location = this.location(key);
-    return new ReadableStream<Uint8Array>(
+    const where = this.location(key);
+    const slash = key.lastIndexOf("/");
+    const args = ["cat", "--files-from-raw", "-", rclone.path(key.slice(0, slash + 1))];
+    const stream = new ReadableStream<Uint8Array>(
       {
         start(controller) {
           const onChunk = async (chunk: Uint8Array) => {
+            opened.resolve("data");
             controller.enqueue(chunk);
             while (!stop.signal.aborted && (controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (wake = r));
           };
-          rclone.call(`cannot read ${location}`, ["cat", rclone.path(key)], { onChunk, signal: stop.signal }).then(
-            () => stop.signal.aborted || controller.close(),
-            (e) => stop.signal.aborted || controller.error(e),
+          const names = new Response(key.slice(slash + 1) + "\n").body!;
+          rclone.call(`cannot read ${where}`, args, { stdin: names, onChunk, signal: stop.signal, missingOk: true }).then(
+            (found) => {
+              if (!found) opened.reject(new KeyNotFoundError(key, where));
+              opened.resolve("none");
+              if (!stop.signal.aborted) controller.close();
+            },
+            (e) => {
+              opened.reject(e);
+              if (!stop.signal.aborted) controller.error(e);
+            },
           );
         },
         pull() {
@@ -151,5 +175,7 @@ export class RcloneStore implements Store {
       },
       { highWaterMark: 1 },
     );
+    opened.promise.catch(() => {});
+    return { stream, opened: opened.promise };
   }
 }

@@ -100,10 +100,13 @@ describe("rclone store over SFTP", () => {
     expect(readFileSync(join(dir, PREFIX, ".palhm-manifest.json"), "utf8")).toBe('{"v":2,"objects":[]}');
   });
 
-  test("reading a key that is not stored rejects with KeyNotFoundError naming where it looked", async () => {
+  test("reading a key that is not stored rejects with KeyNotFoundError naming where it looked; an empty key reads as empty", async () => {
     const { store } = fresh();
     await store.put(`${PREFIX}/a`, enc("a"));
-    for (const key of [`${PREFIX}/b`, "nowhere/b", PREFIX]) {
+    await store.put(`${PREFIX}/sub/empty`, enc(""));
+    expect((await bytes(await store.read(`${PREFIX}/sub/empty`))).length).toBe(0);
+    expect(new TextDecoder().decode(await bytes(await store.read(`${PREFIX}/a`)))).toBe("a");
+    for (const key of [`${PREFIX}/b`, "nowhere/b", PREFIX, `${PREFIX}/sub`]) {
       const e = await store.read(key).catch((e: unknown) => e);
       expect(e).toBeInstanceOf(KeyNotFoundError);
       expect((e as Error).message).toContain(store.location(key));

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, project, run, start, type Project } from "../engine/run/_cli.ts";
+import { project, run, start, type Project } from "../engine/run/_cli.ts";
 
 const base = mkdtempSync(join(tmpdir(), "palhm-replicate-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -172,14 +172,13 @@ describe("where copies are", () => {
     const [older, newer] = await _backups(p, 2);
     const status = join(p.dir, "status");
     const env = { PALHM_STATUS_DIR: status };
-    const r = Bun.spawnSync(["bun", CLI, "-f", p.config, "run", "offsite"], { cwd: p.dir, env: { ...process.env, ...env, PALHM_LOCK_DIR: p.locks } });
-    expect(r.exitCode).toBe(0);
+    expect((await run(p, ["run", "offsite"], { env })).code).toBe(0);
     const list = JSON.parse((await run(p, ["list", "backup", "--json"])).stdout);
     expect(list.copies.map((c: { prefix: string; replicas: string[] }) => [c.prefix, c.replicas])).toEqual([[older, []], [newer, ["offsite"]]]);
     expect((await run(p, ["list", "backup"])).stdout).toContain("also at: offsite");
-    const st = Bun.spawnSync(["bun", CLI, "-f", p.config, "status", "offsite", "--json"], { cwd: p.dir, env: { ...process.env, ...env } });
-    expect(st.exitCode).toBe(0);
-    expect(st.stdout.toString()).toContain(newer!);
+    const st = await run(p, ["status", "offsite", "--json"], { env });
+    expect(st.code).toBe(0);
+    expect(st.stdout).toContain(newer!);
   });
 });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { project, CLI, type Project } from "../engine/run/_cli.ts";
+import { project, run, type Project } from "../engine/run/_cli.ts";
 import { startS3rver, type RunningS3 } from "../s3/_s3rver.ts";
 import { startLoopbackS3, type LoopbackS3 } from "../s3/_loopback-s3.ts";
 
@@ -26,17 +26,9 @@ afterAll(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
-async function _run(p: Project, args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawn(["bun", CLI, "-f", p.config, ...args], {
-    cwd: p.dir,
-    env: { ...process.env, PALHM_LOCK_DIR: p.locks, NO_COLOR: "1", AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1", ...env },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
-}
+/** s3rver's and the loopback server's fake credentials. */
+const S3_ENV = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" };
+const _run = (p: Project, args: string[], env: Record<string, string> = {}) => run(p, args, { env: { ...S3_ENV, ...env } });
 
 const s3Backend = (endpoint: string, bucket: string, root: string) => `{ type: "aws-s3", endpoint: ${JSON.stringify(endpoint)}, bucket: ${JSON.stringify(bucket)}, root: ${JSON.stringify(root)} }`;
 const localBackend = (root: string) => `{ type: "localfs", root: ${JSON.stringify(root)} }`;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, project, type Project } from "../run/_cli.ts";
+import { project, run, type Project } from "../run/_cli.ts";
 import { startS3rver, type RunningS3 } from "../../s3/_s3rver.ts";
 import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../../s3/_loopback-s3.ts";
 
@@ -29,17 +29,7 @@ afterAll(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
-async function _run(p: Project, args: string[]) {
-  const proc = Bun.spawn(["bun", CLI, "-f", p.config, ...args], {
-    cwd: p.dir,
-    env: { ...process.env, PALHM_LOCK_DIR: p.locks, NO_COLOR: "1", AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
-}
+const _run = (p: Project, args: string[]) => run(p, args, { env: { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" } });
 
 let n = 0;
 function _project(s3Backend: string, require?: "all" | "any") {

@@ -19,10 +19,16 @@ export function project(dir: string, body: string, name = "palhm.config.ts"): Pr
   return { dir, config, locks: join(dir, "locks") };
 }
 
-export function start(p: Project, args: string[], opts: { detached?: boolean } = {}): Subprocess<"ignore", "pipe", "pipe"> {
+export interface StartOptions {
+  readonly detached?: boolean;
+  /** Added to the environment. */
+  readonly env?: Record<string, string>;
+}
+
+export function start(p: Project, args: string[], opts: StartOptions = {}): Subprocess<"ignore", "pipe", "pipe"> {
   return Bun.spawn(["bun", CLI, "-f", p.config, ...args], {
     cwd: p.dir,
-    env: { ...process.env, PALHM_LOCK_DIR: p.locks, NO_COLOR: "1" },
+    env: { ...process.env, PALHM_LOCK_DIR: p.locks, NO_COLOR: "1", ...opts.env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -30,8 +36,8 @@ export function start(p: Project, args: string[], opts: { detached?: boolean } =
   });
 }
 
-export async function run(p: Project, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = start(p, args);
+export async function run(p: Project, args: string[], opts: StartOptions = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = start(p, args, opts);
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }

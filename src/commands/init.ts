@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { log } from "../log.ts";
 
@@ -12,10 +13,14 @@ export default defineCommand({
     dir: { type: "positional", required: false, description: "Directory of the config", default: "." },
   },
   async run({ args }) {
-    const { initDir } = await import("../install/init.ts");
+    const { initDir, TYPES_DIR } = await import("../install/init.ts");
     const dir = resolve(args.dir);
     const { written, kept } = initDir(dir);
     for (const f of kept) log.info(`${dir}/${f} exists: kept as it is`);
+    // A tsconfig.json of the user's own finds "palhm" only if it maps it to the declarations.
+    if (kept.includes("tsconfig.json") && !readFileSync(`${dir}/tsconfig.json`, "utf8").includes(TYPES_DIR)) {
+      log.warn(`${dir}/tsconfig.json does not map "palhm" to ${TYPES_DIR}: add "paths": { "palhm": ["./${TYPES_DIR}/palhm/index.d.ts"] } to its compilerOptions (or remove it and run palhm init again)`);
+    }
     process.stdout.write(`wrote ${written.map((f) => `${dir}/${f}`).join(", ")}\n`);
     return 0;
   },

@@ -70,6 +70,16 @@ describe("palhm init, with only the compiled binary", () => {
     }
   });
 
+  test("a tsconfig.json of the user's own is kept, with a warning saying how to map \"palhm\"", async () => {
+    const own = p.path("own");
+    mkdirSync(own);
+    writeFileSync(join(own, "tsconfig.json"), `{ "compilerOptions": { "strict": true } }\n`);
+    const r = await run([bin, "init", own], p.dir);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(own, "tsconfig.json"), "utf8")).toBe(`{ "compilerOptions": { "strict": true } }\n`);
+    expect(r.err).toContain(`tsconfig.json does not map "palhm" to .palhm/types: add "paths": { "palhm": ["./.palhm/types/palhm/index.d.ts"] }`);
+  });
+
   test("run again: the user's config and tsconfig.json are kept, the declarations rewritten", async () => {
     const file = join(dir, "palhm.config.ts");
     writeFileSync(file, readFileSync(file, "utf8") + "// mine\n");

@@ -108,5 +108,26 @@ export function killDescendants(root: number = process.pid): number {
     }
   }
   for (const pid of seen) _signal(pid, "SIGKILL");
+  _awaitDeath(seen, _DEATH_WAIT_MS);
   return seen.size;
+}
+
+/** How long `killDescendants` waits for the killed to be dead (SIGKILL takes effect when the process is next scheduled). */
+const _DEATH_WAIT_MS = 500;
+
+/** Blocks until every pid is gone or a zombie, or `ms` have passed: palhm exits right after, with nothing of its own still running. */
+function _awaitDeath(pids: ReadonlySet<number>, ms: number): void {
+  const deadline = performance.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while ([...pids].some(_living) && performance.now() < deadline) Atomics.wait(pause, 0, 0, 5);
+}
+
+function _living(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
 }

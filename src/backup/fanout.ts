@@ -48,6 +48,8 @@ export class FanOut implements CopyWriter {
 
   /** A destination failed: under "all" the error goes on (the run fails); under "any" that copy is rolled back and left out. */
   async fail(d: Destination, e: unknown): Promise<void> {
+    // Objects are built in parallel: another object's write may meet the same destination's failure.
+    if (d.failed) return;
     const error = e instanceof Error ? e : new Error(String(e));
     if (this.require === "all" || this.live.length <= 1) throw error;
     d.failed = error;

@@ -101,6 +101,25 @@ describe("bad configs (bad-configs/*)", () => {
   }
 });
 
+describe("check and --dry-run refuse what run would", () => {
+  test("NUL in a backend root, an argument or an environment value: palhm check and run --dry-run exit 2 too", async () => {
+    const project = tempProject();
+    try {
+      for (const file of ["59-ts-root-nul.ts", "60-argv-nul.json", "61-env-nul.json"]) {
+        const c = _cases().find((x) => x.file === file)!;
+        project.write({ [file]: readFileSync(join(CORPUS, file), "utf8").replaceAll("@ROOT@", project.path("backups")) });
+        const env = { PALHM_LOCK_DIR: project.path("locks"), PALHM_HOOKS: project.path("hooks.d") };
+        for (const args of [["check"], ["run", "--dry-run", "backup"]]) {
+          _expectUserError(await palhm(["-f", file, ...args], { cwd: project.dir, env }), c);
+        }
+      }
+      expect(readdirSync(project.dir).filter((f) => f === "backups" || f === "locks")).toEqual([]);
+    } finally {
+      project.remove();
+    }
+  });
+});
+
 describe("a config nested absurdly deep", () => {
   test("JSON nested a million levels: exit 2 naming the file, no stack overflow reported as a bug", async () => {
     const p = tempProject();

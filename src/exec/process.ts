@@ -12,7 +12,7 @@
  * (a daemon in a session of its own) is killed at the end of an interrupted
  * run (run/reap.ts).
  */
-import { accessSync, constants, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import type { ResolvedExec } from "../config/resolved.ts";
 import { captureStderr, showsStderrLive, type StderrCapture } from "./stderr.ts";
@@ -115,15 +115,27 @@ export async function stopAll(children: readonly Spawned[]): Promise<void> {
   const started = children.filter((c): c is Spawned & { proc: Subprocess } => c.proc !== undefined);
   for (const c of started) {
     if (_running(c)) c.stopped = true;
-    signalGroup(c.proc.pid, "SIGTERM");
+    _signalStragglers(c, "SIGTERM");
   }
   if (started.length === 0) return;
   const timer = setTimeout(() => {
-    for (const c of started) signalGroup(c.proc.pid, "SIGKILL");
+    for (const c of started) _signalStragglers(c, "SIGKILL");
   }, KILL_GRACE_MS);
   try {
-    await Promise.all(started.map((c) => c.proc.exited.then(() => void signalGroup(c.proc.pid, "SIGKILL"))));
+    await Promise.all(started.map((c) => c.proc.exited.then(() => _signalStragglers(c, "SIGKILL"))));
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Signals the child's process group. Once the child itself is reaped, its pid may be given to another
+ * process, which could lead a group of its own by that number: the group is then signalled only while no
+ * process holds that pid (the kernel never hands out a pid still used as a group id, so what is left in
+ * the group is what the child started).
+ */
+function _signalStragglers(c: Spawned & { proc: Subprocess }, sig: NodeJS.Signals): void {
+  const reaped = c.proc.exitCode !== null || c.proc.signalCode !== null;
+  if (reaped && existsSync(`/proc/${c.proc.pid}`)) return;
+  signalGroup(c.proc.pid, sig);
 }

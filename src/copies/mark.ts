@@ -4,9 +4,8 @@
  * Marks of earlier versions are read too: localfs wrote the same JSON (some
  * without a task), S3 a line of text naming task, host and pid.
  */
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { bootId } from "../host.ts";
+import { bootId, processAlive } from "../host.ts";
 
 export interface Mark {
   /** The task whose copy this is; absent in some marks of earlier versions (then it belongs to the task that finds it). */
@@ -58,20 +57,5 @@ export function decodeMark(bytes: Uint8Array): Mark {
 export function writerAlive(mark: Mark, self: { host: string; bootId: string } = { host: hostname(), bootId: bootId() }): boolean {
   if (mark.pid === undefined || mark.host !== self.host) return false;
   if (mark.bootId && self.bootId && mark.bootId !== self.bootId) return false;
-  if (mark.pid === process.pid) return true;
-  try {
-    process.kill(mark.pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-  return !_zombie(mark.pid);
-}
-
-function _zombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return false;
-  }
+  return mark.pid === process.pid || processAlive(mark.pid);
 }

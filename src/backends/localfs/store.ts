@@ -15,7 +15,7 @@ import type { PutOptions, Sink, SinkOptions, Store, StoreEntry } from "../store.
 import { KeyExistsError, KeyNotFoundError } from "../store.ts";
 import { BackendError } from "../../errors.ts";
 import { libc } from "../../exec/libc.ts";
-import { bootId } from "../../host.ts";
+import { bootId, processAlive } from "../../host.ts";
 import { createFile, fsyncDir, lstatOrNull, mkdirsInside, mkdirsRoot, segmentsOf } from "./fs.ts";
 
 const FALLOC_FL_KEEP_SIZE = 1;
@@ -214,7 +214,7 @@ export class LocalfsStore implements Store {
     for (const name of names) {
       if (!name.startsWith(TEMP)) continue;
       const [boot, pid] = name.slice(TEMP.length).split("-");
-      if (boot === _bootTag() && _alive(Number(pid))) continue;
+      if (boot === _bootTag() && processAlive(Number(pid))) continue;
       rmSync(join(dir, name), { recursive: true, force: true });
     }
   }
@@ -236,16 +236,6 @@ function _bootTag(): string {
 
 function _runTag(): string {
   return `${_bootTag()}-${process.pid}`;
-}
-
-function _alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Regular files under `abs` (keys relative to the root, `rel` being abs's), links not followed. */

@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../s3/_loopback-s3.ts";
 import { MAX_ATTEMPTS } from "../../src/aws/clients.ts";
-import { copiesOf, faultProject, hashTree, q, runPalhm, s3Env, scratch } from "./_support.ts";
+import { copiesOf, faultProject, hashTree, q, runPalhm, s3Env, scratch, unansweredPort } from "./_support.ts";
 
 const tmp = scratch("storage");
 let s3: LoopbackS3;
@@ -173,5 +173,21 @@ describe("an S3 store that fails", () => {
     expect(r.stderr).not.toContain("    at ");
     expect(hashes(root)).toEqual(before);
     expect([...s3.uploads.values()].filter((u) => u.key.startsWith(root))).toEqual([]);
+  }, 60_000);
+
+  test("an endpoint where no connection is ever established: each request's connection times out, is retried, then the run fails (exit 1) saying so", async () => {
+    const dead = await unansweredPort();
+    const d = tmp.next();
+    try {
+      const task = `{ backup: { type: "backup", backend: { type: "aws-s3", bucket: "b", root: "r", endpoint: "http://127.0.0.1:${dead.port}" }, ${objects(0)} } }`;
+      const r = await runPalhm(faultProject(d, task), ["run", "backup"], { env: { ...s3Env(), PALHM_AWS_TIMEOUT: "1" } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("timed out");
+      expect(r.stderr).toContain("did not establish a connection");
+      expect(r.stderr).not.toContain("internal error");
+      expect(r.stderr).not.toContain("    at ");
+    } finally {
+      dead.close();
+    }
   }, 60_000);
 });

@@ -21,9 +21,11 @@ export interface Timed {
 }
 
 /** Runs argv to completion (stdout discarded); throws on a non-zero exit. */
-export async function timed(argv: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Timed> {
+export async function timed(argv: string[], options: { cwd?: string; env?: Record<string, string>; onSpawn?: (pid: number) => void } = {}): Promise<Timed> {
+  const { onSpawn, ...spawnOptions } = options;
   const t0 = performance.now();
-  const p = Bun.spawn(argv, { stdout: "ignore", stderr: "inherit", stdin: "ignore", ...options });
+  const p = Bun.spawn(argv, { stdout: "ignore", stderr: "inherit", stdin: "ignore", ...spawnOptions });
+  onSpawn?.(p.pid);
   const status = await p.exited;
   const ms = performance.now() - t0;
   if (status !== 0) throw new Error(`${argv.join(" ")} exited with ${status}`);

@@ -28,6 +28,8 @@ export interface Upload {
   key: string;
   storageClass: string;
   parts: Map<number, Uint8Array>;
+  /** CreateMultipartUpload's x-amz-checksum-algorithm: then, as on AWS, every part must carry it and Complete must list each part's. */
+  checksumAlgorithm?: string;
 }
 
 export interface RecordedRequest {
@@ -57,6 +59,13 @@ export interface LoopbackS3 {
 
 const _esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 export const xmlResponse = (body: string, status = 200) => _xml(body, status);
+
+/** A CRC32 as S3 writes it: big-endian, base64. */
+export function crc32Base64(data: Uint8Array): string {
+  const be = new Uint8Array(4);
+  new DataView(be.buffer).setUint32(0, Bun.hash.crc32(data) >>> 0);
+  return Buffer.from(be).toString("base64");
+}
 const _xml = (body: string, status = 200) =>
   new Response(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`, {
     status,
@@ -107,7 +116,7 @@ export function startLoopbackS3(bucket = "loop-bucket", otherBuckets: readonly s
     const uploadId = q.get("uploadId");
     if (req.method === "POST" && q.has("uploads")) {
       const id = `upload-${nextId++}`;
-      uploads.set(id, { key, storageClass: r.headers.get("x-amz-storage-class") ?? "STANDARD", parts: new Map() });
+      uploads.set(id, { key, storageClass: r.headers.get("x-amz-storage-class") ?? "STANDARD", parts: new Map(), checksumAlgorithm: r.headers.get("x-amz-checksum-algorithm") ?? undefined });
       return _xml(`<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${_esc(key)}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
     }
     if (uploadId !== null) {
@@ -123,13 +132,21 @@ export function startLoopbackS3(bucket = "loop-bucket", otherBuckets: readonly s
           up.parts.set(Number(q.get("partNumber")), data);
           return _xml(`<CopyPartResult><ETag>${_etag(data)}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyPartResult>`);
         }
+        const crc = r.headers.get("x-amz-checksum-crc32");
+        if (up.checksumAlgorithm === "CRC32" && !crc) return s3ErrorResponse(400, "InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: crc32");
+        if (crc !== null && crc !== crc32Base64(data)) return s3ErrorResponse(400, "BadDigest", "The CRC32 you specified did not match the calculated checksum.");
         up.parts.set(Number(q.get("partNumber")), data);
         return new Response(null, { headers: { etag: _etag(data) } });
       }
       if (req.method === "POST") {
-        const numbers = [...new TextDecoder().decode(body).matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => Number(m[1]));
+        const xml = new TextDecoder().decode(body);
+        const numbers = [...xml.matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => Number(m[1]));
         const chunks = numbers.map((n) => up.parts.get(n));
         if (chunks.some((c) => !c)) return s3ErrorResponse(400, "InvalidPart", "a part is missing");
+        if (up.checksumAlgorithm === "CRC32") {
+          const listed = [...xml.matchAll(/<Part>(.*?)<\/Part>/gs)].map((m) => /<ChecksumCRC32>([^<]*)<\/ChecksumCRC32>/.exec(m[1]!)?.[1]);
+          if (listed.some((c, i) => c !== crc32Base64(chunks[i]!))) return s3ErrorResponse(400, "InvalidPart", "The upload was created using a crc32 checksum. The complete request must include the checksum for each part.");
+        }
         const data = new Uint8Array(Buffer.concat(chunks as Uint8Array[]));
         objects.set(key, { data, storageClass: up.storageClass });
         uploads.delete(uploadId);

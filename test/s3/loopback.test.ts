@@ -12,7 +12,7 @@ import type { Copies } from "../../src/copies/copies.ts";
 import type { CopyWriter } from "../../src/copies/writer.ts";
 import { BackendError } from "../../src/errors.ts";
 import type { Manifest } from "../../src/backup/manifest.ts";
-import { s3ErrorResponse, startLoopbackS3, xmlResponse, type LoopbackS3 } from "./_loopback-s3.ts";
+import { crc32Base64, s3ErrorResponse, startLoopbackS3, xmlResponse, type LoopbackS3 } from "./_loopback-s3.ts";
 import { backendCtx, s3Param, useFakeCredentials, sha256Hex , openS3Copies } from "./_s3rver.ts";
 
 const SECRET = "loopback-secret-do-not-print-9f8e7d";
@@ -245,7 +245,44 @@ describe("aws-s3 failures (loopback S3 server)", () => {
 });
 
 describe("aws-s3 part integrity (loopback S3 server)", () => {
-  test("each part carries the signed MD5 of its own bytes for the store to check, instead of a SHA-256 payload hash", async () => {
+  test("on AWS each part carries the signed CRC32 of its own bytes, the upload is created and completed with CRC32, and the store accepts it", async () => {
+    const b = await _backend({}, { upload: { basePart: 8 * 1024 }, partChecksum: "crc32" });
+    const w = await b.createCopy(P1);
+    const data = _bytes(30 * 1024, 9);
+    await _feed(await w.openSink("obj", {}), data);
+    expect(s3.requests.find((r) => r.method === "POST" && r.query.has("uploads"))?.headers.get("x-amz-checksum-algorithm")).toBe("CRC32");
+    const parts = s3.requests.filter((r) => r.query.has("partNumber") && r.key === `r/${P1}/obj`);
+    expect(parts).toHaveLength(4);
+    const stored = s3.objects.get(`r/${P1}/obj`)!.data;
+    expect(sha256Hex(stored)).toBe(sha256Hex(data));
+    for (const r of parts) {
+      const n = Number(r.query.get("partNumber"));
+      expect(r.headers.get("x-amz-checksum-crc32")).toBe(crc32Base64(stored.subarray((n - 1) * 8 * 1024, n * 8 * 1024)));
+      expect(r.headers.get("content-md5")).toBeNull();
+      expect(r.headers.get("x-amz-content-sha256")).toBe("UNSIGNED-PAYLOAD");
+      expect(/SignedHeaders=([^,]*)/.exec(r.headers.get("authorization") ?? "")?.[1]?.split(";")).toContain("x-amz-checksum-crc32");
+    }
+  });
+
+  test("a part that stops answering times out and is sent again; the object is stored whole", async () => {
+    const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
+    const w = await b.createCopy(P1);
+    let stalled = 0;
+    s3.fault = (r) => (r.query.get("partNumber") === "2" && stalled++ === 0 ? (new Promise<Response>(() => {}) as unknown as Response) : undefined);
+    const before = process.env.PALHM_AWS_TIMEOUT;
+    process.env.PALHM_AWS_TIMEOUT = "1";
+    try {
+      const data = _bytes(30 * 1024, 3);
+      await _feed(await w.openSink("obj", {}), data);
+      expect(sha256Hex(s3.objects.get(`r/${P1}/obj`)!.data)).toBe(sha256Hex(data));
+    } finally {
+      if (before === undefined) delete process.env.PALHM_AWS_TIMEOUT;
+      else process.env.PALHM_AWS_TIMEOUT = before;
+    }
+    expect(stalled).toBe(2);
+  });
+
+  test("behind a custom endpoint each part carries the signed MD5 of its own bytes for the store to check, instead of a SHA-256 payload hash", async () => {
     const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
     const w = await b.createCopy(P1);
     const data = _bytes(30 * 1024, 5);

@@ -9,6 +9,12 @@ export interface S3Tuning {
   deleteBatch?: number;
   /** Part sizing of uploads. */
   upload?: UploadPlanOptions;
+  /**
+   * What each uploaded part carries for the store to check: CRC32
+   * (x-amz-checksum-crc32, nearly free) or its MD5 (Content-MD5, which every
+   * S3-compatible store knows). @default "crc32" on AWS, "md5" behind a custom endpoint
+   */
+  partChecksum?: "crc32" | "md5";
   /** Largest single-request copy. @default 5 GiB */
   maxCopy?: number;
   /** Largest part of a multipart copy. @default 5 GiB */

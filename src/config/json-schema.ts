@@ -63,6 +63,17 @@ const backup = v.variant("backend", [
       ...rotation,
     }),
   }),
+  // Not PALHM's: palhm's rclone backend, which the loader takes in JSON configs too.
+  v.strictObject({
+    ...backupFields,
+    backend: v.literal("rclone"),
+    "backend-param": v.strictObject({
+      remote: v.pipe(v.string(), v.description('NAME:PATH, a remote of the rclone config, e.g. "offsite:backups/web1"')),
+      config: v.optional(v.pipe(v.string(), v.description("the rclone config file (rclone's --config)"))),
+      flags: v.optional(v.pipe(v.array(v.string()), v.description("extra rclone flags for every call; no secrets"))),
+      ...rotation,
+    }),
+  }),
 ]);
 const step = v.variant("type", [
   ...execEntries,

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const SRC = join(import.meta.dir, "../../src");
-const NAMES = ['"localfs"', '"aws-s3"', '"null"'];
+const NAMES = ['"localfs"', '"aws-s3"', '"rclone"', '"null"'];
 const ALLOWED = [/^backends\//, /^config\/json-schema\.ts$/, /^config\/palhm-json[^/]*\.ts$/];
 /** `"null"` as the text of JSON's null value (a YAML or issue rendering), not a backend. */
 const NULL_VALUE = /=== null(\) return | \? )"null"/;
@@ -18,7 +18,7 @@ function files(dir: string): string[] {
 }
 
 describe("backend type names", () => {
-  test('"localfs", "aws-s3" and "null" appear nowhere outside src/backends/ and the PALHM JSON schema and translation', () => {
+  test('"localfs", "aws-s3", "rclone" and "null" appear nowhere outside src/backends/ and the PALHM JSON schema and translation', () => {
     const found: string[] = [];
     for (const file of files(SRC)) {
       const rel = relative(SRC, file);

@@ -29,6 +29,18 @@ describe("the PALHM JSON schema", () => {
     expect(resolveConfig([{ source: "sample.json", config }], { env: {} }).tasks.size).toBe(2);
   });
 
+  test("accepts the rclone backend (not PALHM's), which the loader takes too", () => {
+    const doc = JSON.parse(JSON.stringify(parseJsonc(SAMPLE, "s")));
+    doc.tasks[0].backend = "rclone";
+    doc.tasks[0]["backend-param"] = { remote: "offsite:backups/web1", config: "/etc/palhm/rclone.conf", flags: ["--bwlimit", "20M"], "nb-copy-limit": 7 };
+    expect(v.safeParse(palhmJsonSchema, doc).success).toBe(true);
+    const { config } = translatePalhmJson(doc);
+    const task = resolveConfig([{ source: "s.json", config }], { env: {} }).tasks.get("backup");
+    expect(task).toMatchObject({ backend: { type: "rclone", remote: "offsite:backups/web1", flags: ["--bwlimit", "20M"], nbCopyLimit: 7n } });
+    doc.tasks[0]["backend-param"].bucket = "b";
+    expect(v.safeParse(palhmJsonSchema, doc).success).toBe(false);
+  });
+
   test("rejects a misspelt key and a parameter of another backend, as the loader does", () => {
     const misspelt = { ...(parseJsonc(SAMPLE, "s") as object), "nb-worker": 1 };
     expect(v.safeParse(palhmJsonSchema, misspelt).success).toBe(false);

@@ -9,6 +9,13 @@ import { rcloneSchema, type ResolvedRcloneParam } from "./params.ts";
 const _SECRET_FLAG = /^--(?![a-z0-9-]*ask-password$)[a-z0-9-]+-(pass|password|key|key-pem|secret-access-key|client-secret|customer-key|token|bearer-token|sas-url)$/;
 /** A connection-string parameter (`:sftp,host=h,pass=x:path`) that is a secret. */
 const _SECRET_PARAM = /^(pass|password|key|key_pem|secret_access_key|client_secret|token|bearer_token|sas_url)$/;
+/**
+ * Flags that would change what rclone lists, reads or deletes (filters, a dry
+ * run, limits, prompts): rotation would miscount copies, a removal would do
+ * nothing. `--flag=value` and `--flag value` alike.
+ */
+const _UNSAFE_FLAG =
+  /^(--(include|exclude|filter)(-from)?|--files-from(-raw)?|--(min|max)-(size|age)|--max-depth|--max-delete|--max-transfer|--max-duration|--exclude-if-present|--ignore-case|--dry-run|--interactive|-n|-i)$/;
 const _ELSEWHERE = "put it in the rclone config file (`config`) or an RCLONE_CONFIG_<REMOTE>_<OPTION> variable instead";
 
 function _remote(remote: string, at: ParamSite): string {
@@ -31,6 +38,7 @@ function _flags(flags: readonly string[], at: ParamSite): string[] {
   flags.forEach((f, i) => {
     if (f.includes("\0")) at.fail("flags", `flags[${i}] cannot contain NUL`);
     const name = f.split("=")[0]!;
+    if (_UNSAFE_FLAG.test(name)) at.fail("flags", `${name} (flags[${i}]) would change what rclone lists, reads or deletes, which palhm's copies rely on`);
     if (_SECRET_FLAG.test(name)) at.fail("flags", `${name} (flags[${i}]) carries a secret, which rclone's command line would show to every user of the host; ${_ELSEWHERE}`);
   });
   return [...flags];

@@ -52,6 +52,15 @@ describe("rclone backend parameters", () => {
     expect(resolve({ remote: "offsite:b", flags: ["--sftp-key-file", "/etc/palhm/id", "--ask-password=false"] }).flags).toHaveLength(3);
   });
 
+  test("a flag that changes what rclone lists or deletes (a filter, a dry run, a limit) is refused", () => {
+    for (const [flags, name] of [[["--exclude", "*.json"], "--exclude"], [["-v", "--max-age=7d"], "--max-age"], [["--dry-run"], "--dry-run"], [["-n"], "-n"], [["--files-from", "x"], "--files-from"]] as const) {
+      const e = failure({ remote: "offsite:b", flags });
+      expect(e.message).toContain("tasks.offsite.backend.flags: ");
+      expect(e.message).toContain(`${name} (flags[`);
+    }
+    expect(resolve({ remote: "offsite:b", flags: ["--bwlimit", "20M", "--transfers=2", "-v"] }).flags).toHaveLength(4);
+  });
+
   test("the descriptor names the root by its remote, locks it per config file, and rotates it", () => {
     const p = resolve({ remote: "offsite:backups/web1", config: "/etc/palhm/rclone.conf", nbCopyLimit: 3 });
     const d = descriptorOf(p);

@@ -91,11 +91,8 @@ export async function reportError(e: unknown, command?: string): Promise<number>
     return e.exitCode;
   }
   const err = e as Error;
-  // citty's own argument errors (missing required positional, bad enum) are usage errors.
-  if (err && (err as { code?: string }).code?.startsWith?.("E_")) {
-    process.stderr.write(`palhm: ${err.message}\n`);
-    return 2;
-  }
+  // citty's own argument errors (a missing required positional: "EARG", an unknown command: "E_...") are usage errors.
+  if (err?.name === "CLIError") return reportError(new UsageError(err.message), command);
   process.stderr.write(`palhm: internal error (a bug; please report it):\n${err?.stack ?? String(e)}\n`);
   return 1;
 }

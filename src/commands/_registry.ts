@@ -14,11 +14,11 @@ export const commands: Record<string, () => Promise<{ default: CommandDef<any> }
   migrate: () => import("./migrate.ts"),
   schema: () => import("./schema.ts"),
   init: () => import("./init.ts"),
-  schedule: () => import("./schedule.ts"),
   install: () => import("./install.ts"),
-  help: () => import("./help.ts"),
-  status: () => import("./status.ts"),
+  schedule: () => import("./schedule.ts"),
   rotate: () => import("./rotate.ts"),
+  status: () => import("./status.ts"),
+  help: () => import("./help.ts"),
 };
 
 export async function loadCommand(name: string): Promise<CommandDef<any>> {

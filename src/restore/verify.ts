@@ -128,7 +128,7 @@ export function formatVerdict(v: CopyVerdict): string {
   if (v.state === "damaged") return line("DAMAGED", `manifest unreadable: ${v.problem}`);
   if (!v.verified) return line(v.state, `not verifiable (${v.state === "legacy" ? "no manifest" : "being written, or its run died"})`);
   const n = v.objects.filter((o) => o.status !== "extra").length;
-  if (v.ok) return line("ok", `${n} object${n === 1 ? "" : "s"} match the manifest`);
+  if (v.ok) return line("ok", `${n} object${n === 1 ? " matches" : "s match"} the manifest`);
   const archived = v.objects.filter((o) => o.status === "archived");
   if (archived.length && archived.length === v.objects.filter((o) => o.status !== "ok" && o.status !== "extra").length) {
     const classes = [...new Set(archived.map((o) => o.archived!.storageClass))].join(", ");

@@ -11,6 +11,8 @@ describe("usage errors exit 2 and show usage", () => {
     ["an unknown option", ["config", "--frob"], 'unknown option "--frob"'],
     ["no command", [], "no command given"],
     ["help for an unknown command", ["help", "frobnicate"], 'unknown command "frobnicate"'],
+    ["a command missing its task", ["list"], "Missing required positional argument: TASK"],
+    ["schedule without an action", ["schedule"], "Missing required positional argument: ACTION"],
   ];
   for (const [what, args, message] of cases) {
     test(what, async () => {

@@ -108,3 +108,42 @@ describe("README.md's config examples", () => {
     });
   }
 });
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as dashes. */
+function anchorOf(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+}
+
+/** The lines of a markdown text outside code blocks. */
+function prose(markdown: string): string[] {
+  let fence: string | undefined;
+  return markdown.split("\n").filter((l) => {
+    const f = /^\s*(`{3,}|~{3,})/.exec(l)?.[1];
+    if (f && (!fence || f.startsWith(fence))) {
+      fence = fence ? undefined : f;
+      return false;
+    }
+    return !fence;
+  });
+}
+
+describe("README.md as one document", () => {
+  const text = readFileSync(join(REPO, "README.md"), "utf8");
+  const lines = prose(text);
+
+  test("every link to a section names a heading that exists", () => {
+    const anchors = new Set(lines.flatMap((l) => /^#{1,6} (.*)$/.exec(l)?.[1] ?? []).map(anchorOf));
+    const links = lines.flatMap((l) => [...l.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!));
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((a) => !anchors.has(a))).toEqual([]);
+  });
+
+  test("the Commands table lists every command palhm has, in the order `palhm help` shows them", async () => {
+    const { commands } = await import("../../src/commands/_registry.ts");
+    const start = lines.indexOf("## Commands");
+    const end = lines.findIndex((l, i) => i > start && l.startsWith("#"));
+    const table = lines.slice(start, end).filter((l) => l.startsWith("| `"));
+    const documented = table.map((l) => /^\| `([a-z-]+)/.exec(l)![1]);
+    expect(documented).toEqual(Object.keys(commands));
+  });
+});

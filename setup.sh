@@ -55,7 +55,7 @@ fi
 if [ "$(bun --version 2>/dev/null || true)" != "$BUN_VERSION" ]; then
   if ! command -v npm >/dev/null 2>&1; then apt_install npm; fi
   say "installing Bun $BUN_VERSION"
-  npm install -g --no-fund --no-audit "bun@$BUN_VERSION" </dev/null
+  as_root npm install -g --no-fund --no-audit "bun@$BUN_VERSION" </dev/null
   hash -r 2>/dev/null || true
 fi
 

@@ -74,7 +74,7 @@ describe("README's set-up", () => {
  * how they were called and say which packages and which Bun are "installed".
  */
 describe("./setup.sh on a fresh machine (stand-in package tools)", () => {
-  function fakeHost(installed: string[], bunVersion: string | null) {
+  function fakeHost(installed: string[], bunVersion: string | null, user?: "with sudo") {
     const dir = mkdtempSync(join(tmpdir(), "palhm-setup-"));
     const bin = join(dir, "bin");
     mkdirSync(bin);
@@ -89,6 +89,11 @@ describe("./setup.sh on a fresh machine (stand-in package tools)", () => {
     if (bunVersion) writeFileSync(join(bin, "bun"), bun(bunVersion), { mode: 0o755 });
     // Nothing else on PATH (this host's real bun and npm must not be found): only the utilities sh scripts use.
     for (const util of ["sed", "grep", "cat", "wc", "id", "dirname", "env", "chmod"]) symlinkSync(Bun.which(util)!, join(bin, util));
+    if (user) {
+      rmSync(join(bin, "id"));
+      tool("id", "echo 1000");
+      tool("sudo", `echo "sudo $1" >> ${log}; exec "$@"`);
+    }
     const run = (...args: string[]) => {
       const r = Bun.spawnSync(["/bin/sh", join(REPO, "setup.sh"), ...args], { env: { PATH: bin, CI: "true" }, stdin: "ignore", stderr: "pipe" });
       const calls = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
@@ -144,6 +149,25 @@ describe("./setup.sh on a fresh machine (stand-in package tools)", () => {
       const r = host.run();
       expect(r.status).toBe(0);
       expect(r.calls).toEqual(["bun install --frozen-lockfile"]);
+    } finally {
+      host.dispose();
+    }
+  });
+
+  test("a user with sudo: apt-get and the global npm install run through sudo, the dependencies as the user", () => {
+    const host = fakeHost([], null, "with sudo");
+    try {
+      const r = host.run("run");
+      expect(r.status).toBe(0);
+      expect(r.calls).toEqual([
+        "sudo env",
+        "apt-get update -qq | stdin 0 | noninteractive",
+        "sudo env",
+        `apt-get install -y -qq --no-install-recommends ${packages("run").join(" ")} | stdin 0 | noninteractive`,
+        "sudo npm",
+        "npm install -g --no-fund --no-audit bun@1.4.5",
+        "bun install --frozen-lockfile",
+      ]);
     } finally {
       host.dispose();
     }

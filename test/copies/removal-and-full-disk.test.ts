@@ -5,6 +5,7 @@
  * failure (one message, rollback, exit 1), never an internal error.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { tmpfsFor } from "../_support/tmpfs.ts";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { copiesOf, faultProject, q, runPalhm, scratch } from "../faults/_support.ts";
@@ -62,18 +63,8 @@ describe("a copy that cannot be removed", () => {
   }, 60_000);
 });
 
-function mountTmpfs(dir: string, size: string): string | null {
-  mkdirSync(dir, { recursive: true });
-  const m = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", `size=${size},mode=0755`, "tmpfs", dir], { stderr: "pipe" });
-  return m.exitCode === 0 ? null : m.stderr.toString().trim() || `mount exited ${m.exitCode}`;
-}
-
 describe("a full file system", () => {
-  const mnt = join(tmp.dir, "tmpfs");
-  const cannotMount = mountTmpfs(mnt, "512k");
-  afterAll(() => {
-    if (!cannotMount) Bun.spawnSync(["umount", mnt]);
-  });
+  const { path: mnt, cannotMount } = tmpfsFor(join(tmp.dir, "tmpfs"), "512k");
   const fill = (file: string) => `() => { Bun.spawnSync(["sh", "-c", ${q(`cat /dev/zero > ${file}`)}]); }`;
   const empty = (file: string) => Bun.spawnSync(["rm", "-f", file]);
 

@@ -7,6 +7,7 @@
  * the earlier copies byte for byte as they were.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { tmpfsFor } from "../_support/tmpfs.ts";
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -43,18 +44,8 @@ async function failingSecondRun(d: string, root: string, bytes: number, wrap?: s
   return { r, before };
 }
 
-function mountTmpfs(dir: string): string | null {
-  mkdirSync(dir, { recursive: true });
-  const m = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0755", "tmpfs", dir], { stderr: "pipe" });
-  return m.exitCode === 0 ? null : m.stderr.toString().trim() || `mount exited ${m.exitCode}`;
-}
-
 describe("a local sink that fails mid-stream", () => {
-  const mnt = join(tmp.dir, "tmpfs");
-  const cannotMount = mountTmpfs(mnt);
-  afterAll(() => {
-    if (!cannotMount) Bun.spawnSync(["umount", mnt]);
-  });
+  const { path: mnt, cannotMount } = tmpfsFor(join(tmp.dir, "tmpfs"), "1m");
 
   test.skipIf(cannotMount !== null)(`a full file system: exit 1 naming the object and "no space left on device", copy rolled back, earlier copy unchanged${cannotMount ? ` (skipped: cannot mount a tmpfs here: ${cannotMount})` : ""}`, async () => {
     const root = join(mnt, "root");

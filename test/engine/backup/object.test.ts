@@ -5,6 +5,7 @@
  * the progress rows and the failures the same either way.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { tmpfsFor } from "../../_support/tmpfs.ts";
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runBackup } from "../../../src/backup/run.ts";
@@ -95,11 +96,10 @@ describe("progress", () => {
 });
 
 describe("a full file system met by the last process", () => {
-  const mnt = fresh("tmpfs");
-  mkdirSync(mnt);
-  const mount = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt], { stderr: "pipe" });
+  const fs = tmpfsFor(fresh("tmpfs"), "256k");
+  const mnt = fs.path;
 
-  test.skipIf(mount.exitCode !== 0)("is reported as the storage's ENOSPC naming the object, not as the program's failure; the probe that found it is cut off again", async () => {
+  test.skipIf(fs.cannotMount !== null)("is reported as the storage's ENOSPC naming the object, not as the program's failure; the probe that found it is cut off again", async () => {
     const file = join(mnt, "object");
     const fd = openSync(file, "wx", 0o600);
     try {
@@ -111,7 +111,6 @@ describe("a full file system met by the last process", () => {
       expect(lstatSync(file).size % 4096).toBe(0);
     } finally {
       closeSync(fd);
-      Bun.spawnSync(["umount", mnt]);
     }
   });
 });

@@ -84,6 +84,13 @@ export interface Store {
   put(key: string, data: Uint8Array, options?: PutOptions): Promise<void>;
   /** The key's bytes. Rejects with KeyNotFoundError when it is not stored. */
   read(key: string): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * The key's file, open for reading at offset 0, when the store keeps it in
+   * a local regular file: a restore hands it to its pipeline as stdin (the
+   * kernel moves the bytes) and verify hashes it on a thread. The caller
+   * closes it. Rejects like `read`. Optional.
+   */
+  openFile?(key: string): Promise<number>;
   /** Removes the keys, in the order given where order matters to the store's batching; a missing key is not an error. Batched inside. */
   remove(keys: readonly string[]): Promise<void>;
   /**

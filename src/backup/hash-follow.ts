@@ -74,3 +74,19 @@ export function followFile(fd: number): FileFollower {
     },
   };
 }
+
+/** Size and SHA-256 of a complete regular file open as `fd`, hashed on a thread; aborting `signal` stops it and rejects with the reason. */
+export async function hashFile(fd: number, signal?: AbortSignal): Promise<{ size: number; sha256: string }> {
+  signal?.throwIfAborted();
+  const follower = followFile(fd);
+  const onAbort = () => void follower.abandon();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await follower.finish();
+  } catch (e) {
+    signal?.throwIfAborted();
+    throw e;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}

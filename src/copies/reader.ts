@@ -17,6 +17,8 @@ export interface CopyReader {
   objects(): Promise<{ path: string; size: bigint }[]>;
   /** An object's bytes. Rejects with BackendError if it is missing, ArchivedError if it must be thawed first. */
   read(path: string): Promise<ReadableStream<Uint8Array>>;
+  /** The object's local file open for reading (the caller closes it), or null when the store keeps none; rejects like `read`. */
+  openFile(path: string): Promise<number | null>;
   /** Objects that cannot be read until the store thaws them (archive storage classes), sorted by path. */
   archived(): Promise<ArchivedObject[]>;
   /** Asks the store to make an archived object readable for `days` days. */
@@ -42,21 +44,8 @@ export function copyReader(store: Store, copy: ScannedCopy): CopyReader {
     async objects() {
       return copy.objects.map((o) => ({ ...o }));
     },
-    async read(path) {
-      const problem = objectPathProblem(path);
-      if (problem) throw new BackendError(`object path "${path}": ${problem}`);
-      const key = objectKey(copy.prefix, path);
-      try {
-        return await storeCall(store, "reading", key, () => store.read(key));
-      } catch (e) {
-        if (e instanceof KeyNotFoundError) throw new BackendError(`object ${path} of copy ${copy.prefix} is missing: ${e.message}`);
-        if (e instanceof KeyArchivedError) {
-          const { storageClass, thawing } = e.archived;
-          throw new ArchivedError(`object ${path} of copy ${copy.prefix} ${archivedWords({ storageClass, thawing })}`, [{ path, storageClass, thawing }]);
-        }
-        throw e;
-      }
-    },
+    read: (path) => _reading(store, copy.prefix, path, (key) => store.read(key)),
+    openFile: async (path) => (store.openFile ? _reading(store, copy.prefix, path, (key) => store.openFile!(key)) : null),
     async archived() {
       if (!store.archived) return [];
       const dir = copyDir(copy.prefix);
@@ -79,4 +68,21 @@ export function archivedWords(a: { storageClass: string; thawing: boolean }): st
   return a.thawing
     ? `is archived in ${a.storageClass} and being thawed: it can be read once the store has finished`
     : `is archived in ${a.storageClass}: it cannot be read until the store thaws it (palhm restore --thaw DAYS asks for that)`;
+}
+
+/** A read of an object, its failures said for the copy: missing, archived, or the store's own. */
+async function _reading<T>(store: Store, prefix: string, path: string, read: (key: string) => Promise<T>): Promise<T> {
+  const problem = objectPathProblem(path);
+  if (problem) throw new BackendError(`object path "${path}": ${problem}`);
+  const key = objectKey(prefix, path);
+  try {
+    return await storeCall(store, "reading", key, () => read(key));
+  } catch (e) {
+    if (e instanceof KeyNotFoundError) throw new BackendError(`object ${path} of copy ${prefix} is missing: ${e.message}`);
+    if (e instanceof KeyArchivedError) {
+      const { storageClass, thawing } = e.archived;
+      throw new ArchivedError(`object ${path} of copy ${prefix} ${archivedWords({ storageClass, thawing })}`, [{ path, storageClass, thawing }]);
+    }
+    throw e;
+  }
 }

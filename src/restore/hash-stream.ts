@@ -2,7 +2,10 @@
  * Size and SHA-256 of an object's bytes, computed while they stream, and the
  * comparison against what the manifest recorded.
  */
+import { closeSync } from "node:fs";
 import type { ManifestObject } from "../backup/manifest.ts";
+import { hashFile } from "../backup/hash-follow.ts";
+import type { CopyReader } from "../copies/reader.ts";
 import { VerifyError } from "../errors.ts";
 
 export interface Digest {
@@ -59,6 +62,21 @@ export async function digestStream(
     reader.releaseLock();
   }
   return d.digest();
+}
+
+/**
+ * The digest of a stored object: its local file hashed on a thread where the
+ * store keeps one (as fast as hashing the file alone), else its stream read
+ * here.
+ */
+export async function digestObject(copy: Pick<CopyReader, "read" | "openFile">, path: string, signal?: AbortSignal): Promise<Digest> {
+  const fd = await copy.openFile(path);
+  if (fd === null) return digestStream(await copy.read(path), { signal });
+  try {
+    return await hashFile(fd, signal);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** What is wrong with an object's bytes, in words, or null when they match the manifest. */

@@ -12,6 +12,7 @@
  * With `--to`, files are written into a stage inside DIR, verified, and
  * renamed into place after `inspect`; any failure removes the stage.
  */
+import { closeSync, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import type { Copies } from "../copies/copies.ts";
@@ -24,7 +25,8 @@ import { HookRunner } from "../hooks/runner.ts";
 import { runOperation } from "../hooks/operation.ts";
 import type { RunContext } from "../run/context.ts";
 import { countedStream, progressFor, type Progress } from "../ui/progress.ts";
-import { assertMatches, DigestBuilder, digestStream, mismatch, type Digest } from "./hash-stream.ts";
+import { assertMatches, DigestBuilder, digestObject, mismatch, type Digest } from "./hash-stream.ts";
+import { followFile } from "../backup/hash-follow.ts";
 import { existingTargets, placeFiles, refuseOverwrite } from "./place.ts";
 import { applyOrder, pickCopy, pickPaths, restorePipelines } from "./select.ts";
 import { checkObjectPath, Stage } from "./stage.ts";
@@ -178,7 +180,9 @@ async function _throughPipelines(
       } else if (expected) {
         ctx.log.debug(`verifying ${path}`);
         const digest = await _tracked(progress, path, async () => {
-          const d = await digestStream(await copy.read(path), { signal: ctx.signal });
+          // A local file is hashed on a thread, in one go: its row gets the bytes at the end.
+          const d = await digestObject(plan.copy, path, ctx.signal);
+          progress.objectBytes(path, d.size);
           assertMatches(plan.copy.prefix, expected, d);
           return d;
         });
@@ -227,8 +231,46 @@ async function _feedFile(ctx: RunContext, object: ResolvedObject, file: string):
   }
 }
 
+/**
+ * The object's local file as the pipeline's stdin (the kernel moves the
+ * bytes), hashed again meanwhile on a thread; the digest if the pipeline read
+ * it whole (the file offset it shares with palhm's descriptor says how far it
+ * read). Null when the store keeps no local file.
+ */
+async function _feedLocalFile(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, onBytes: (n: number) => void): Promise<Digest | null | undefined> {
+  const fd = await plan.copy.openFile(path);
+  if (fd === null) return undefined;
+  try {
+    const follower = followFile(fd);
+    try {
+      await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: fd });
+    } catch (e) {
+      await follower.abandon();
+      throw e;
+    }
+    const digest = await follower.finish();
+    const read = _offset(fd);
+    onBytes(read);
+    const whole = read >= digest.size;
+    const expected = plan.expected.get(path);
+    const why = whole && expected && mismatch(expected, digest);
+    if (why) throw new VerifyError(`object ${path} of copy ${plan.copy.prefix} changed while it was being restored (${why}); nothing more is applied`);
+    return whole ? digest : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where a descriptor's file offset stands (how far the processes sharing it have read). */
+function _offset(fd: number): number {
+  const m = /^pos:\s+(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+  return m ? Number(m[1]) : 0;
+}
+
 /** Streams the object from the backend into the pipeline, hashing it again on the way; the digest if the pipeline read it whole. */
 async function _feedStream(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, onBytes: (n: number) => void): Promise<Digest | null> {
+  const local = await _feedLocalFile(ctx, plan, object, path, onBytes);
+  if (local !== undefined) return local;
   const d = new DigestBuilder();
   let whole = false;
   const hashing = new TransformStream<Uint8Array, Uint8Array>({
@@ -273,6 +315,8 @@ function _counted(copy: CopyReader, progress: Progress): CopyReader {
     manifest: () => copy.manifest(),
     objects: () => copy.objects(),
     read: async (path) => countedStream(await copy.read(path), progress, path),
+    // Read on a thread or by the pipeline: counted by whoever reads it.
+    openFile: (path) => copy.openFile(path),
     archived: () => copy.archived(),
     thaw: (path, days) => copy.thaw(path, days),
   };

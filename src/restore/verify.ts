@@ -8,7 +8,7 @@ import type { CopyState } from "../copies/names.ts";
 import type { CopyReader } from "../copies/reader.ts";
 import { ArchivedError, UsageError } from "../errors.ts";
 import { archivedWords } from "../copies/reader.ts";
-import { digestStream, mismatch } from "./hash-stream.ts";
+import { digestObject, mismatch, type Digest } from "./hash-stream.ts";
 import { pickCopy } from "./select.ts";
 import { log } from "../log.ts";
 
@@ -63,15 +63,14 @@ export async function verifyCopy(copy: CopyReader, signal?: AbortSignal): Promis
       objects.push(_archived(expected.path, want, archived));
       continue;
     }
-    let stream: ReadableStream<Uint8Array>;
+    let actual: Digest;
     try {
-      stream = await copy.read(expected.path);
+      actual = await digestObject(copy, expected.path, signal);
     } catch (e) {
       if (!(e instanceof ArchivedError)) throw e;
       objects.push(_archived(expected.path, want, e.objects[0]!));
       continue;
     }
-    const actual = await digestStream(stream, { signal });
     const problem = mismatch(expected, actual);
     objects.push({ path: expected.path, status: problem ? "corrupt" : "ok", expected: want, actual, ...(problem ? { problem } : {}) });
   }

@@ -199,6 +199,21 @@ describe("copy states", () => {
   });
 });
 
+describe("a local copy's object as the restore pipeline's stdin", () => {
+  test("the first process reads the object's own file (no pipe through palhm); the bytes and the digest are the object's", async () => {
+    await using root = await tempDir("root");
+    await using out = await tempDir("out");
+    const data = crypto.getRandomValues(new Uint8Array(3 << 20));
+    const dir = await makeCopy(root.path, P1, { "db.bin": data });
+    const stdin = join(out.path, "stdin-of-first");
+    const task = localTask(root.path, [obj("db.bin", [exec("sh", "-c", `readlink /proc/$$/fd/0 > '${stdin}'; exec cat > '${join(out.path, "db.bin")}'`)])]);
+    const result = await restore(task);
+    expect((await readFile(stdin, "utf8")).trim()).toBe(join(dir, "db.bin"));
+    expect(await readFile(join(out.path, "db.bin"))).toEqual(Buffer.from(data));
+    expect(result.objects).toEqual([{ path: "db.bin", size: data.byteLength, sha256: new Bun.CryptoHasher("sha256").update(data).digest("hex") }]);
+  });
+});
+
 describe("a restore pipeline that stops reading early", () => {
   test("is judged by its exit code, not reported as a changed object", async () => {
     await using root = await tempDir("root");

@@ -7,7 +7,7 @@
  * built under a temporary name with the object inside and renamed into place
  * too, so a copy's folder never exists without its mark.
  */
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, mkdirSync, chmodSync } from "node:fs";
+import { closeSync, constants, openSync, fstatSync, fsyncSync, ftruncateSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, mkdirSync, chmodSync } from "node:fs";
 import { fsync as fsyncCb } from "node:fs";
 import { promisify } from "node:util";
 import { join, resolve } from "node:path";
@@ -142,6 +142,15 @@ export class LocalfsStore implements Store {
   }
 
   async read(key: string): Promise<ReadableStream<Uint8Array>> {
+    return Bun.file(this._filePath(key)).stream();
+  }
+
+  async openFile(key: string): Promise<number> {
+    return openSync(this._filePath(key), constants.O_RDONLY | constants.O_NOFOLLOW);
+  }
+
+  /** The key's file, every segment a real directory and the last a regular file (links are not followed). */
+  private _filePath(key: string): string {
     const segs = segmentsOf(key);
     let p = this.root;
     for (const [i, seg] of segs.entries()) {
@@ -150,7 +159,7 @@ export class LocalfsStore implements Store {
       const ok = i === segs.length - 1 ? st?.isFile() : st?.isDirectory();
       if (!ok) throw new KeyNotFoundError(key, `${p}${st ? " (not a regular file or directory; links are not followed)" : ""}`);
     }
-    return Bun.file(p).stream();
+    return p;
   }
 
   async remove(keys: readonly string[]): Promise<void> {

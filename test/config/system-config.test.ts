@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
-import { etcOverlayUnavailable, withEtcPalhm } from "../cli/_etc-palhm.ts";
+import { privateHostUnavailable, withEtcPalhm } from "../cli/_private-host.ts";
 import { useTempProjects } from "./_fixture.ts";
 
 const project = useTempProjects();
@@ -14,13 +14,13 @@ const project = useTempProjects();
 const withSystemConfig = (dir: string, config: string | null, args: string[], cwd: string) =>
   withEtcPalhm(dir, config === null ? null : { "palhm.config.ts": config }, args, cwd);
 
-const probe = etcOverlayUnavailable;
+const probe = privateHostUnavailable;
 
 describe("config lookup: /etc/palhm/palhm.config.ts", () => {
-  test.skipIf(probe !== null)(`loaded when there is no -f, no $PALHM_CONFIG and no ./palhm.config.ts${probe ? ` (skipped: ${probe})` : ""}`, () => {
+  test.skipIf(probe !== null)(`loaded when there is no -f, no $PALHM_CONFIG and no ./palhm.config.ts${probe ? ` (skipped: ${probe})` : ""}`, async () => {
     const p = project();
     mkdirSync(p.path("cwd"));
-    const r = withSystemConfig(p.path("ns"), "export default { workers: 7 };\n", ["config", "--json"], p.path("cwd"));
+    const r = await withSystemConfig(p.path("ns"), "export default { workers: 7 };\n", ["config", "--json"], p.path("cwd"));
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const shown = JSON.parse(r.stdout);
@@ -28,18 +28,18 @@ describe("config lookup: /etc/palhm/palhm.config.ts", () => {
     expect(shown.sources).toEqual(["/etc/palhm/palhm.config.ts"]);
   });
 
-  test.skipIf(probe !== null)("./palhm.config.ts wins over it", () => {
+  test.skipIf(probe !== null)("./palhm.config.ts wins over it", async () => {
     const p = project();
     p.write({ "cwd/palhm.config.ts": "export default { workers: 3 };\n" });
-    const r = withSystemConfig(p.path("ns"), "export default { workers: 7 };\n", ["config", "--json"], p.path("cwd"));
+    const r = await withSystemConfig(p.path("ns"), "export default { workers: 7 };\n", ["config", "--json"], p.path("cwd"));
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).workers).toBe(3);
   });
 
-  test.skipIf(probe !== null)("with neither, the error names both places and exits 2", () => {
+  test.skipIf(probe !== null)("with neither, the error names both places and exits 2", async () => {
     const p = project();
     mkdirSync(p.path("cwd"));
-    const r = withSystemConfig(p.path("ns"), null, ["config"], p.path("cwd"));
+    const r = await withSystemConfig(p.path("ns"), null, ["config"], p.path("cwd"));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(p.path("cwd/palhm.config.ts"));
     expect(r.stderr).toContain("/etc/palhm/palhm.config.ts");

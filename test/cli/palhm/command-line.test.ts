@@ -1,7 +1,7 @@
 // Items 6, 7 and 9 of the PALHM drop-in: PALHM's command lines and config path, unchanged.
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
-import { etcOverlayUnavailable, withEtcPalhm } from "../_etc-palhm.ts";
+import { privateHostUnavailable, withEtcPalhm } from "../_private-host.ts";
 import { usePalhmProjects, type PalhmProject } from "./_project.ts";
 
 const project = usePalhmProjects();
@@ -62,7 +62,7 @@ describe('run "" runs the default task, as in PALHM', () => {
   });
 });
 
-const skip = etcOverlayUnavailable;
+const skip = privateHostUnavailable;
 describe("without -f, PALHM's /etc/palhm/palhm.conf (then /etc/palhm/palhm.jsonc) is read after the TS locations", () => {
   /** PALHM's layout: palhm.conf including /etc/palhm/conf.d/core.json by its absolute path. */
   const etc = (p: PalhmProject) => ({
@@ -74,46 +74,46 @@ describe("without -f, PALHM's /etc/palhm/palhm.conf (then /etc/palhm/palhm.jsonc
   });
   const env = (p: PalhmProject) => ({ PALHM_LOCK_DIR: p.path(".locks"), PALHM_HOOKS: p.path(".no-hooks") });
 
-  test.skipIf(skip !== null)(`PALHM's crontab line runs it: palhm -q run${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  test.skipIf(skip !== null)(`PALHM's crontab line runs it: palhm -q run${skip ? ` (skipped: ${skip})` : ""}`, async () => {
     const p = project();
     mkdirSync(p.path("cwd"));
-    const r = withEtcPalhm(p.path("ns"), etc(p), ["-q", "run"], p.path("cwd"), env(p));
+    const r = await withEtcPalhm(p.path("ns"), etc(p), ["-q", "run"], p.path("cwd"), env(p));
     expect(r).toEqual({ status: 0, stdout: "", stderr: "" });
     expect(trace(p)).toBe("palhm.conf\n");
   });
 
-  test.skipIf(skip !== null)("palhm config says which file was loaded", () => {
+  test.skipIf(skip !== null)("palhm config says which file was loaded", async () => {
     const p = project();
     mkdirSync(p.path("cwd"));
-    const r = withEtcPalhm(p.path("ns"), etc(p), ["config"], p.path("cwd"), env(p));
+    const r = await withEtcPalhm(p.path("ns"), etc(p), ["config"], p.path("cwd"), env(p));
     expect(r.status).toBe(0);
     const shown = Bun.YAML.parse(r.stdout) as { file: string; sources: string[] };
     expect(shown.file).toBe("/etc/palhm/palhm.conf");
     expect(shown.sources).toEqual(["/etc/palhm/palhm.conf", "/etc/palhm/conf.d/core.json"]);
   });
 
-  test.skipIf(skip !== null)("palhm.jsonc (the path PALHM's program has) when there is no palhm.conf", () => {
+  test.skipIf(skip !== null)("palhm.jsonc (the path PALHM's program has) when there is no palhm.conf", async () => {
     const p = project();
     mkdirSync(p.path("cwd"));
     const { "palhm.conf": conf, ...rest } = etc(p);
-    const r = withEtcPalhm(p.path("ns"), { ...rest, "palhm.jsonc": `// PALHM config\n${conf}` }, ["config", "--json"], p.path("cwd"), env(p));
+    const r = await withEtcPalhm(p.path("ns"), { ...rest, "palhm.jsonc": `// PALHM config\n${conf}` }, ["config", "--json"], p.path("cwd"), env(p));
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).file).toBe("/etc/palhm/palhm.jsonc");
   });
 
-  test.skipIf(skip !== null)("a TS config still comes first: ./palhm.config.ts, then /etc/palhm/palhm.config.ts", () => {
+  test.skipIf(skip !== null)("a TS config still comes first: ./palhm.config.ts, then /etc/palhm/palhm.config.ts", async () => {
     const p = project();
     const files = { ...etc(p), "palhm.config.ts": "export default { workers: 7 };\n" };
     mkdirSync(p.path("cwd"));
-    expect(JSON.parse(withEtcPalhm(p.path("ns"), files, ["config", "--json"], p.path("cwd"), env(p)).stdout).file).toBe("/etc/palhm/palhm.config.ts");
+    expect(JSON.parse((await withEtcPalhm(p.path("ns"), files, ["config", "--json"], p.path("cwd"), env(p))).stdout).file).toBe("/etc/palhm/palhm.config.ts");
     p.write({ "cwd/palhm.config.ts": "export default { workers: 3 };\n" });
-    expect(JSON.parse(withEtcPalhm(p.path("ns2"), files, ["config", "--json"], p.path("cwd"), env(p)).stdout).file).toBe(p.path("cwd/palhm.config.ts"));
+    expect(JSON.parse((await withEtcPalhm(p.path("ns2"), files, ["config", "--json"], p.path("cwd"), env(p))).stdout).file).toBe(p.path("cwd/palhm.config.ts"));
   });
 
-  test.skipIf(skip !== null)("with none of them, the error names every place looked at", () => {
+  test.skipIf(skip !== null)("with none of them, the error names every place looked at", async () => {
     const p = project();
     mkdirSync(p.path("cwd"));
-    const r = withEtcPalhm(p.path("ns"), null, ["run"], p.path("cwd"), env(p));
+    const r = await withEtcPalhm(p.path("ns"), null, ["run"], p.path("cwd"), env(p));
     expect(r.status).toBe(2);
     for (const f of [p.path("cwd/palhm.config.ts"), "/etc/palhm/palhm.config.ts", "/etc/palhm/palhm.conf", "/etc/palhm/palhm.jsonc"]) expect(r.stderr).toContain(f);
   });

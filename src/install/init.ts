@@ -5,7 +5,7 @@
  * which the binary carries (embed.ts). The user's config and tsconfig.json are
  * never overwritten; .palhm/types/ is palhm's and is rewritten every time.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { declarations, shippedFile } from "./embed.ts" with { type: "macro" };
 
@@ -74,11 +74,18 @@ function _create(file: string, text: string, mode = 0o644): boolean {
   }
 }
 
+/** PALHM's own configs: a directory holding one is a PALHM host, whose config a starter palhm.config.ts would shadow. */
+const _PALHM_CONFIGS = ["palhm.conf", "palhm.jsonc"];
+
 export function initDir(dir: string): InitResult {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const kept: string[] = [];
+  const palhm = _PALHM_CONFIGS.find((f) => existsSync(join(dir, f)));
+  // palhm.config.ts is looked for before palhm.conf: on a PALHM host the starter would replace the config that runs.
+  if (palhm && !existsSync(join(dir, "palhm.config.ts"))) kept.push(palhm);
   for (const [name, text, mode] of [["palhm.config.ts", _STARTER, 0o640], ["tsconfig.json", configTsconfig(), 0o644]] as const) {
+    if (name === "palhm.config.ts" && kept.includes(palhm ?? "")) continue;
     (_create(join(dir, name), text, mode) ? written : kept).push(name);
   }
   writeDeclarations(dir);

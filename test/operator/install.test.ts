@@ -78,6 +78,18 @@ describe("palhm install into DESTDIR", () => {
     expect(readFileSync(failure, "utf8")).toContain("ops@example.org");
   });
 
+  test("a PALHM host: its /etc/palhm/palhm.conf stays the config that runs, no starter shadows it", async () => {
+    const host = p.path("palhm-host");
+    const conf = join(host, "etc/palhm/palhm.conf");
+    const text = `{ "tasks": [ { "id": "default", "type": "routine", "routine": [ { "type": "exec-inline", "argv": [ "/bin/true" ] } ] } ] }\n`;
+    await Bun.write(conf, text);
+    const r = await run([built, "install", "--destdir", host]);
+    expect(r.status).toBe(0);
+    expect(r.err).toContain("/etc/palhm/palhm.conf exists: kept as it is");
+    expect(existsSync(join(host, "etc/palhm/palhm.config.ts"))).toBe(false);
+    expect(readFileSync(conf, "utf8")).toBe(text);
+  });
+
   test("--prefix elsewhere: the units name that binary", async () => {
     const other = p.path("other-root");
     const r = await run([built, "install", "--prefix", "/opt/palhm", "--destdir", other]);

@@ -87,6 +87,8 @@ export async function reportError(e: unknown, command?: string): Promise<number>
     if (e instanceof UsageError) {
       const known = command && command in commands ? command : undefined;
       process.stderr.write("\n" + (await usage(known, process.stderr).catch(() => "")) + "\n");
+      // `palhm status` is a Nagios/Icinga plugin: a check it cannot run as written is UNKNOWN, never CRITICAL.
+      if (known === "status") return 3;
     }
     return e.exitCode;
   }

@@ -26,6 +26,12 @@ describe("usage errors exit 2 and show usage", () => {
   }
 });
 
+test("palhm status, a Nagios/Icinga check, answers a usage error with UNKNOWN (3), not CRITICAL", async () => {
+  const r = await palhm(["status", "--frob"]);
+  expect(r.status).toBe(3);
+  expect(r.stderr).toStartWith('palhm: unknown option "--frob"');
+});
+
 describe("help", () => {
   test("help, --help and help COMMAND print usage on stdout, without colour when not a terminal", async () => {
     const all = await palhm(["help"]);

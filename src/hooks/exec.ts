@@ -3,7 +3,9 @@
  *
  * Output: the hook's stdout and stderr both go to palhm's stderr (never to
  * palhm's stdout, which carries `--json`), with the thresholds of an exec:
- * stderr from verbosity 1, stdout from verbosity 3; below, /dev/null.
+ * stdout from verbosity 3, below it /dev/null; stderr from verbosity 2.
+ * Under -q (errors only) the hook's stderr is held, as a program's is
+ * (exec/stderr.ts): nothing on a success, its last lines in the failure.
  *
  * The hook runs in its own process group, so that a timeout or an
  * interruption stops it together with whatever it started (SIGTERM to the
@@ -18,6 +20,8 @@
 import type { HookOp, HookState } from "../config/resolved.ts";
 import { hookFailed, messageOf } from "./failure.ts";
 import { deathPrefix } from "../exec/process.ts";
+import { captureStderr, formatStderrTail, showsStderrLive, type StderrCapture } from "../exec/stderr.ts";
+import { basename } from "node:path";
 
 const _KILL_GRACE_MS = 5000;
 /** Where the child finds the checked executable's descriptor. */
@@ -45,15 +49,17 @@ export async function runHookExecutable(run: HookExecutableRun): Promise<void> {
   if (signal?.aborted) throw signal.reason;
 
   let proc: Bun.Subprocess<"ignore", number | "ignore", number | "ignore">;
+  let held: StderrCapture | undefined;
   try {
     const program = run.fd === undefined ? run.path : `/proc/self/fd/${_HOOK_FD}`;
     const stdout = run.verbosity >= 3 ? 2 : "ignore";
-    const stderr = run.verbosity >= 1 ? 2 : "ignore";
+    const stderr = showsStderrLive(run.verbosity, 1) ? 2 : "pipe";
     proc = Bun.spawn([...deathPrefix(), program, run.op, run.state], {
       env: run.env as Record<string, string>,
       stdio: run.fd === undefined ? ["ignore", stdout, stderr] : ["ignore", stdout, stderr, run.fd],
       detached: true,
     }) as typeof proc;
+    if (stderr === "pipe") held = captureStderr((proc as unknown as { stderr: ReadableStream<Uint8Array> }).stderr, false);
   } catch (e) {
     throw hookFailed(who, run.op, run.state, `could not be started: ${messageOf(e)}`, { cause: e });
   }
@@ -78,13 +84,19 @@ export async function runHookExecutable(run: HookExecutableRun): Promise<void> {
     if (stoppedBy) _killGroup(proc.pid, "SIGKILL");
   }
 
+  await held?.finished(proc.exited);
+  // Held stderr is printed with the failure it explains, and only then.
+  const reason = (what: string) => {
+    const tail = held ? formatStderrTail(basename(run.path), held.tail()) : "";
+    return tail ? `${what}\n${tail}` : what;
+  };
   if (stoppedBy === "signal") throw signal!.reason;
-  if (stoppedBy === "timeout") throw hookFailed(who, run.op, run.state, `timed out after ${run.timeout}s`);
+  if (stoppedBy === "timeout") throw hookFailed(who, run.op, run.state, reason(`timed out after ${run.timeout}s`));
   if (proc.signalCode) {
-    throw hookFailed(who, run.op, run.state, `killed by ${proc.signalCode}`, { exitStatus: null });
+    throw hookFailed(who, run.op, run.state, reason(`killed by ${proc.signalCode}`), { exitStatus: null });
   }
   if (proc.exitCode !== 0) {
-    throw hookFailed(who, run.op, run.state, `exit code ${proc.exitCode}`, { exitStatus: proc.exitCode });
+    throw hookFailed(who, run.op, run.state, reason(`exit code ${proc.exitCode}`), { exitStatus: proc.exitCode });
   }
 }
 

@@ -151,14 +151,25 @@ describe("hooks around palhm run (backup)", () => {
     expect(r.err).toContain("hook warns");
   });
 
-  test("-q hides a hook's stdout, keeps its stderr", async () => {
+  test("-q prints nothing of a hook that succeeds: its stdout is dropped, its stderr held", async () => {
     sb = sandbox();
     sb.script("10-talk", `#!/bin/sh\necho "hook says $1 $2"\necho "hook warns" >&2\n`);
     const { file } = project();
     const r = await palhm(file, "-q", "run", "backup");
     expect(r.status).toBe(0);
-    expect(r.err).not.toContain("hook says");
-    expect(r.err).toContain("hook warns");
+    expect(r.err).toBe("");
+  });
+
+  test("-q prints a failing hook's stderr with its failure, as TKLBAM's fixclock explains itself", async () => {
+    sb = sandbox();
+    sb.script("10-fixclock", `#!/bin/sh\n[ "$2" = pre ] || exit 0\necho "##########################" >&2\necho "## FIXCLOCK HOOK FAILED ##" >&2\necho "ntpdate: no server suitable for synchronization found" >&2\nexit 1\n`);
+    const { file } = project();
+    const r = await palhm(file, "-q", "run", "backup");
+    expect(r.status).toBe(1);
+    expect(r.err).toContain(
+      "failed at backup pre:\nexit code 1\nstderr of 10-fixclock (last lines):\n  ##########################\n  ## FIXCLOCK HOOK FAILED ##\n  ntpdate: no server suitable for synchronization found",
+    );
+    expect(r.err.split("FIXCLOCK HOOK FAILED").length).toBe(2);
   });
 });
 

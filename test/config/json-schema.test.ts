@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { palhmJsonSchema } from "../../src/config/json-schema.ts";
 import { parseJsonc } from "../../src/config/jsonc.ts";
 import { translatePalhmJson } from "../../src/config/palhm-json.ts";
@@ -47,6 +49,14 @@ describe("the PALHM JSON schema", () => {
     const wrong = JSON.parse(JSON.stringify(parseJsonc(SAMPLE, "s")));
     wrong.tasks[0]["backend"] = "localfs";
     expect(v.safeParse(palhmJsonSchema, wrong).success).toBe(false);
+  });
+
+  test("accepts PALHM's own sample configs as they are (prefix, block-size, an empty null backend-param)", () => {
+    const dir = join(import.meta.dir, "../cli/palhm/samples");
+    for (const rel of ["py-sample/sample.jsonc", "py-sample/conf.d/core.json", "py-debug/localfs.jsonc", "py-debug/aws.jsonc", "py-debug/null.jsonc"]) {
+      const r = v.safeParse(palhmJsonSchema, parseJsonc(readFileSync(join(dir, rel), "utf8"), rel));
+      expect([rel, r.success ? [] : r.issues.map((i) => i.message)]).toEqual([rel, []]);
+    }
   });
 
   test("palhm schema prints it as JSON Schema", async () => {

@@ -71,6 +71,27 @@ describe('"vl-stdout" / "vl-stderr" on an "exec" or "exec-append" entry override
     expect(q).toEqual({ status: 0, stdout: "out hello \n", stderr: "" });
   });
 
+  test("in a backup pipeline too: vl-stderr on a use silences (or shows) that process's stderr", async () => {
+    const p = project();
+    const file = p.write({
+      "palhm.json": `{
+  "execs": [ { "id": "noisy-cat", "argv": [ "/bin/sh", "-c", "echo 'noisy-cat: progress 100%' >&2; exec cat" ] } ],
+  "tasks": [ { "id": "backup", "type": "backup", "backend": "localfs", "backend-param": { "root": ${JSON.stringify(p.path("backups"))} },
+    "objects": [ { "path": "a", "pipeline": [
+      { "type": "exec-inline", "argv": [ "/bin/echo", "a" ] },
+      { "type": "exec", "exec-id": "noisy-cat", "vl-stderr": 4 },
+      { "type": "exec-append", "exec-id": "noisy-cat", "argv": [], "vl-stderr": 2 }
+    ] } ] } ]
+}`,
+    });
+    const r = await p.run(["-f", file, "run", "backup"]);
+    expect(r.status).toBe(0);
+    // Shown once: by the third process (threshold 2), not by the second (threshold 4), at vl 3.
+    expect(r.stderr.split("noisy-cat: progress 100%").length).toBe(2);
+    const v = await p.run(["-v", "-f", file, "run", "backup"]);
+    expect(v.stderr.split("noisy-cat: progress 100%").length).toBe(3);
+  });
+
   test("palhm config shows the thresholds each use runs with", async () => {
     const p = project();
     const file = p.write({ "palhm.json": conf("hello") });

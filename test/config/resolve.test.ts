@@ -4,7 +4,7 @@ import { resolveConfig } from "../../src/config/resolve.ts";
 import { ConfigError } from "../../src/errors.ts";
 import type { ResolvedBackupTask, ResolvedRoutineTask } from "../../src/config/resolved.ts";
 import { errorOf } from "./_fixture.ts";
-import { memoryStore } from "../copies/_memory-store.ts";
+import { memoryStore } from "../_support/memory-store.ts";
 
 const execs = { tar: { argv: ["tar", "-cf", "-"], ec: "<2" }, zstd: { argv: ["zstd"] }, xz: { argv: ["xz"] } };
 const resolve = (config: unknown, env: Record<string, string | undefined> = {}) =>

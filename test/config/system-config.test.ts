@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
-import { privateHostUnavailable, withEtcPalhm } from "../cli/_private-host.ts";
+import { privateHostUnavailable, withEtcPalhm } from "../_support/private-host.ts";
 import { useTempProjects } from "./_fixture.ts";
 
 const project = useTempProjects();

@@ -14,7 +14,7 @@ import { encodeMark, newMark } from "../../src/copies/mark.ts";
 import { MANIFEST_NAME, MARK_NAME } from "../../src/copies/names.ts";
 import type { Manifest } from "../../src/backup/manifest.ts";
 import { log } from "../../src/log.ts";
-import { memoryStore } from "./_memory-store.ts";
+import { memoryStore } from "../_support/memory-store.ts";
 
 const base = mkdtempSync(join(tmpdir(), "palhm-copies-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { startS3rver, type RunningS3 } from "../s3/_s3rver.ts";
+import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
 import { faultProject, mkfifo, q, readFifo, runPalhm, s3Env, scratch, startPalhm, writeFifo, type FaultProject } from "../faults/_support.ts";
 
 const tmp = scratch("shared-root");

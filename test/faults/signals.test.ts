@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { startLoopbackS3, s3ErrorResponse, type LoopbackS3 } from "../s3/_loopback-s3.ts";
+import { startLoopbackS3, s3ErrorResponse, type LoopbackS3 } from "../_support/loopback-s3.ts";
 import { copiesOf, faultProject, markedAtLeast, mkfifo, q, readFifo, s3Env, scratch, startPalhm, survivors, watch, type FaultProject } from "./_support.ts";
 
 const tmp = scratch("signals");

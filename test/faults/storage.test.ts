@@ -11,7 +11,7 @@ import { tmpfsFor } from "../_support/tmpfs.ts";
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../s3/_loopback-s3.ts";
+import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
 import { MAX_ATTEMPTS } from "../../src/aws/clients.ts";
 import { copiesOf, faultProject, hashTree, q, runPalhm, s3Env, scratch, unansweredPort } from "./_support.ts";
 

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempProject } from "../config/_fixture.ts";
-import { startS3rver, type RunningS3 } from "../s3/_s3rver.ts";
-import { compiledBinary } from "./_binary.ts";
+import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
+import { compiledBinary } from "../_support/binary.ts";
 
 const p = tempProject();
 const host = p.path("host");

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tempProject } from "../config/_fixture.ts";
-import { compiledBinary } from "./_binary.ts";
+import { compiledBinary } from "../_support/binary.ts";
 
 const TSC = resolve(import.meta.dir, "../../node_modules/.bin/tsc");
 const p = tempProject();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tempProject } from "../config/_fixture.ts";
-import { compiledBinary } from "./_binary.ts";
+import { compiledBinary } from "../_support/binary.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const TSC = join(REPO, "node_modules/.bin/tsc");

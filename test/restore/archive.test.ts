@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startLoopbackS3, type LoopbackS3 } from "../s3/_loopback-s3.ts";
+import { startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
 import { faultProject, q, runPalhm, s3Env, scratch } from "../faults/_support.ts";
 
 const tmp = scratch("archive");

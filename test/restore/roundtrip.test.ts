@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startS3rver, type RunningS3 } from "../s3/_s3rver.ts";
+import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
 import { tempDir } from "./_fixtures.ts";
 
 const CLI = join(import.meta.dir, "../../src/cli.ts");

@@ -10,7 +10,7 @@ import { log } from "../../src/log.ts";
 import { listCopies } from "../../src/restore/list.ts";
 import { runRestore } from "../../src/restore/restore.ts";
 import { verifyCopy } from "../../src/restore/verify.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3 } from "../s3/_s3rver.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3 } from "../_support/s3rver.ts";
 import { exec, obj, recordingHooks, runContext, sh, sha256, tempDir } from "./_fixtures.ts";
 
 let s3: RunningS3;

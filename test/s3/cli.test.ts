@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { backendCtx, s3Param, startS3rver, type RunningS3 , openS3Copies } from "./_s3rver.ts";
-import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "./_loopback-s3.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3 , openS3Copies } from "../_support/s3rver.ts";
+import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const SECRET = "cli-secret-never-printed-4b3c2a";

@@ -7,7 +7,7 @@ import { decodeManifest } from "../../src/backup/manifest.ts";
 import { ExecError } from "../../src/errors.ts";
 import { ex, sh } from "../engine/_support/exec.ts";
 import { runContext, task } from "../engine/_support/backup.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex , openS3Copies } from "./_s3rver.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex , openS3Copies } from "../_support/s3rver.ts";
 
 let s3: RunningS3;
 let raw: S3Client;

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { project, run } from "../../engine/run/_cli.ts";
-import { sha256Hex } from "../../s3/_s3rver.ts";
+import { sha256Hex } from "../../_support/s3rver.ts";
 import { obscure, startRcloneServer, type RcloneServer } from "../../_support/rclone.ts";
 import { copiesOf, faultProject, q, startPalhm, survivors, watch } from "../../faults/_support.ts";
 

@@ -8,7 +8,7 @@ import { rcatFlags } from "../../../src/backends/rclone/sink.ts";
 import { KeyExistsError, KeyNotFoundError } from "../../../src/backends/store.ts";
 import { BackendError } from "../../../src/errors.ts";
 import { alive, childrenOf } from "../../engine/run/_cli.ts";
-import { sha256Hex } from "../../s3/_s3rver.ts";
+import { sha256Hex } from "../../_support/s3rver.ts";
 import { obscure, startRcloneServer, type RcloneServer } from "../../_support/rclone.ts";
 
 // Real servers and many rclone runs on a machine shared with other test runs.

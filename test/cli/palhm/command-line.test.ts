@@ -1,7 +1,7 @@
 // Items 6, 7 and 9 of the PALHM drop-in: PALHM's command lines and config path, unchanged.
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
-import { privateHostUnavailable, withEtcPalhm } from "../_private-host.ts";
+import { privateHostUnavailable, withEtcPalhm } from "../../_support/private-host.ts";
 import { usePalhmProjects, type PalhmProject } from "./_project.ts";
 
 const project = usePalhmProjects();

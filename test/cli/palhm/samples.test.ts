@@ -9,7 +9,7 @@
  * small test directories (the sample tars them), mysqldump talks to a
  * throwaway MariaDB through the default socket, and aws.jsonc's bucket is an
  * s3rver on 127.0.0.1 that AWS_ENDPOINT_URL_S3 points at. All of it inside a
- * private mount namespace (_private-host.ts): the host is never touched.
+ * private mount namespace (test/_support/private-host.ts): the host is never touched.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,8 +17,8 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { startMariaDb, type MariaDb } from "../../_support/mariadb.ts";
-import { startS3rver, type RunningS3 } from "../../s3/_s3rver.ts";
-import { palhmOnPrivateHost, privateHostUnavailable, runOnPrivateHost, type PrivateHost } from "../_private-host.ts";
+import { startS3rver, type RunningS3 } from "../../_support/s3rver.ts";
+import { palhmOnPrivateHost, privateHostUnavailable, runOnPrivateHost, type PrivateHost } from "../../_support/private-host.ts";
 import { usePalhmProjects, type PalhmProject } from "./_project.ts";
 
 const SAMPLES = join(import.meta.dir, "samples");

@@ -4,7 +4,7 @@ import { usePalhmProjects, type PalhmProject } from "./_project.ts";
 
 const project = usePalhmProjects();
 
-/** A PALHM config whose tar warns on stderr but succeeds (exit 1 is accepted, as in core.json), and whose dump fails. */
+/** A PALHM config whose tar warns on stderr but succeeds (exit 1 is accepted, as in core.json), and whose dump fails (after tar is done: the failure stops what still runs). */
 function setup(p: PalhmProject): string {
   const tar = p.script("bin/tar", `echo 'tar: /etc/mtab: file changed as we read it' >&2; echo data; exit 1`);
   const dump = p.script("bin/mysqldump", `echo 'mysqldump: [Warning] Using a password on the command line' >&2; echo 'mysqldump: Got error: 2002: Can not connect to the server' >&2; exit 2`);
@@ -22,9 +22,10 @@ function setup(p: PalhmProject): string {
         { "type": "exec-append", "exec-id": "tar", "argv": [ "-C", "/", "etc" ] },
         { "type": "exec", "exec-id": "filter-zstd-plain" } ] } ] },
     { "id": "broken", "type": "backup", "backend": "localfs", "backend-param": { "root": ${root} },
+      "object-groups": [ { "id": "files" }, { "id": "db", "depends": [ "files" ] } ],
       "objects": [
-        { "path": "etc.tar", "pipeline": [ { "type": "exec", "exec-id": "tar" } ] },
-        { "path": "db.sql.zstd", "pipeline": [
+        { "path": "etc.tar", "group": "files", "pipeline": [ { "type": "exec", "exec-id": "tar" } ] },
+        { "path": "db.sql.zstd", "group": "db", "pipeline": [
           { "type": "exec-inline", "argv": [ ${JSON.stringify(dump)}, "-uroot", "--all-databases" ] },
           { "type": "exec", "exec-id": "filter-zstd-plain" } ] } ] },
     { "id": "chatty", "type": "routine", "routine": [ { "type": "exec-inline", "argv": [ ${JSON.stringify(chatty)} ] } ] }

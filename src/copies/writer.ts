@@ -43,6 +43,7 @@ export async function createCopy(store: Store, prefix: string, task: string, log
 class _Writer implements CopyWriter {
   readonly location: string;
   private readonly sinks = new Map<string, { sink: Sink; closed: boolean; done: boolean }>();
+  private rolledBack = false;
 
   constructor(private readonly store: Store, readonly prefix: string, private readonly log: Logger) {
     this.location = store.location(copyDir(prefix));
@@ -53,7 +54,15 @@ class _Writer implements CopyWriter {
     if (problem) throw new BackendError(`object path "${path}": ${problem}`);
     if (this.sinks.has(path)) throw new BackendError(`${this.store.location(objectKey(this.prefix, path))}: object written twice in one copy`);
     const key = objectKey(this.prefix, path);
+    if (this.rolledBack) throw this._gone(key);
     const sink = await storeCall(this.store, "opening", key, () => this.store.openSink(key, options));
+    if (this.rolledBack) {
+      // Rolled back while this sink was being opened (a fan-out destination left out by another object's failure):
+      // the object the store may have created already must not stay as a copy without its mark.
+      await Promise.resolve().then(() => sink.abort(new Error("rollback"))).catch(() => {});
+      await removeKeys(this.store, this.prefix).catch(() => {});
+      throw this._gone(key);
+    }
     const entry = { sink, closed: false, done: false };
     this.sinks.set(path, entry);
     const call = async (what: string, fn: () => void | Promise<void>) => {
@@ -92,6 +101,7 @@ class _Writer implements CopyWriter {
   }
 
   async rollback(): Promise<void> {
+    this.rolledBack = true;
     const errors: unknown[] = [];
     for (const entry of this.sinks.values()) {
       if (!entry.done) {
@@ -103,6 +113,10 @@ class _Writer implements CopyWriter {
     }
     await removeKeys(this.store, this.prefix).catch((e) => void errors.push(e));
     if (errors.length) throw storeError(this.store, "rolling back", copyDir(this.prefix), errors[0]);
+  }
+
+  private _gone(key: string): BackendError {
+    return new BackendError(`${this.store.location(key)}: not opened, the copy was rolled back`);
   }
 
   async finalize(): Promise<void> {

@@ -50,6 +50,8 @@ export interface BackendDescriptor<Checked extends { readonly type: string } = a
   details?(param: Resolved): string[];
   /** The parameters as `palhm config` shows them (modes in octal...), when they differ from the resolved values. */
   display?(param: Resolved): Record<string, unknown>;
+  /** The name of a backend the config itself defines (a custom Store), which `palhm mods` lists; absent for palhm's own types. */
+  definedAs?(param: Resolved): string;
   /** The largest object the backend can store, when it has a limit: bytes, and how to say it ("an S3 object can hold (5 TiB)"). */
   readonly maxObjectSize?: { readonly bytes: bigint; readonly what: string };
 }

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import { loadResolvedConfig, globals } from "./_context.ts";
-import { backendDescriptors } from "../backends/registry.ts";
+import { backendDescriptors, descriptorOf } from "../backends/registry.ts";
 
 const BUILT_IN = {
   muas: {
@@ -19,11 +19,15 @@ function _builtInBackends(): Record<string, string> {
   return Object.fromEntries(backendDescriptors().map((d) => [d.type, d.summary]));
 }
 
-/** Custom backends and MUAs the config defines inline. */
+/** Custom backends and MUAs the config defines inline (a backend wherever a task stores copies: fan-out destinations and replicate targets too). */
 function _custom(config: ResolvedConfig) {
   const backends: Record<string, string> = {};
   for (const t of config.tasks.values()) {
-    if (t.type === "backup" && "name" in t.backend && "impl" in t.backend) backends[t.backend.name] = `custom, used by task "${t.id}"`;
+    const params = t.type === "backup" ? (t.backends ?? [t.backend]) : t.type === "replicate" ? [t.to] : [];
+    for (const param of params) {
+      const name = descriptorOf(param).definedAs?.(param);
+      if (name !== undefined) backends[name] ??= `custom, used by task "${t.id}"`;
+    }
   }
   const muas: Record<string, string> = {};
   if (config.bootReport?.mua.type === "custom") muas[config.bootReport.mua.impl.type] = "custom, the boot report's MUA";

@@ -57,6 +57,7 @@ export const customBackend: BackendDescriptor<v.InferOutput<typeof customSchema>
   lockKey: (p) => `custom:${p.name}:${_location(p)}`,
   rotation: (p) => (p.impl.capabilities.discards ? null : p),
   display: (p) => ({ name: p.name, impl: p.name }),
+  definedAs: (p) => p.name,
 };
 
 function _location(p: ResolvedCustomParam): string {

@@ -12,7 +12,7 @@ import type { Store } from "../../src/backends/store.ts";
 import { LocalfsStore } from "../../src/backends/localfs/store.ts";
 import { Copies } from "../../src/copies/copies.ts";
 import { log } from "../../src/log.ts";
-import { memoryStore } from "./_memory-store.ts";
+import { memoryStore } from "../_support/memory-store.ts";
 
 const base = mkdtempSync(join(tmpdir(), "palhm-writer-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

@@ -31,5 +31,10 @@ function _monitoring(config: ResolvedConfig): string[] {
 export function scheduledTasks(config: ResolvedConfig): ScheduledTask[] {
   return [...config.tasks.values()]
     .filter((t): t is ResolvedTask & { schedule: string } => t.schedule !== undefined)
-    .map((t) => ({ id: t.id, schedule: t.schedule, writablePaths: [...new Set([..._writable(config, t), ..._monitoring(config)])] }));
+    .map((t) => ({
+      id: t.id,
+      schedule: t.schedule,
+      writablePaths: [...new Set([..._writable(config, t), ..._monitoring(config)])],
+      ...(config.monitoring && config.monitoring.statusDir !== STATE_DIRECTORY ? { statusDir: config.monitoring.statusDir } : {}),
+    }));
 }

@@ -20,6 +20,11 @@ export interface ScheduledTask {
   readonly schedule: string;
   /** Directories the run writes (localfs roots of the task and of the tasks a routine runs). */
   readonly writablePaths: readonly string[];
+  /**
+   * The status directory when it is not /var/lib/palhm (the config's `statusDir`, or `$PALHM_STATUS_DIR` at
+   * install time): given to the scheduled run, so it records where `palhm status` looks.
+   */
+  readonly statusDir?: string;
 }
 
 export interface ScheduleOptions {
@@ -46,6 +51,12 @@ function _unitWord(word: string): string {
 function _shellWord(word: string): string {
   const quoted = /^[A-Za-z0-9_./:@=+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
   return quoted.replaceAll("%", "\\%");
+}
+
+/** One `Environment=` assignment: `%` kept literal (systemd expands specifiers there, not `$`), quoted when needed. */
+function _unitEnv(name: string, value: string): string {
+  const word = `${name}=${value}`.replaceAll("%", "%%");
+  return /[\s"'\\]/.test(word) ? `"${word.replace(/[\\"]/g, (c) => `\\${c}`)}"` : word;
 }
 
 function _run(task: ScheduledTask, options: ScheduleOptions): string[] {
@@ -79,7 +90,7 @@ CPUSchedulingPolicy=batch
 # the metrics textfile's directory, the run locks and /var/lib/palhm (status records).
 ProtectSystem=strict
 ${task.writablePaths.map((p) => `ReadWritePaths=${_unitWord(`-${p}`)}\n`).join("")}Environment=PALHM_LOCK_DIR=/run/lock/palhm
-ReadWritePaths=/run/lock
+${task.statusDir === undefined ? "" : `Environment=${_unitEnv("PALHM_STATUS_DIR", task.statusDir)}\n`}ReadWritePaths=/run/lock
 StateDirectory=palhm
 PrivateTmp=yes
 NoNewPrivileges=yes
@@ -112,7 +123,8 @@ export function cronFile(tasks: readonly ScheduledTask[], options: Omit<Schedule
   for (const task of tasks) {
     const fields = cronFields(task.schedule);
     if (typeof fields !== "string") return { problem: fields.problem, task: task.id };
-    lines.push(`${fields}  root  ${_run(task, { ...options, randomizedDelay: "" }).map(_shellWord).join(" ")}`);
+    const env = task.statusDir === undefined ? "" : `PALHM_STATUS_DIR=${_shellWord(task.statusDir)} `;
+    lines.push(`${fields}  root  ${env}${_run(task, { ...options, randomizedDelay: "" }).map(_shellWord).join(" ")}`);
   }
   return `${GENERATED_MARK} --cron from ${options.configFile}.
 # With -q palhm prints errors only, so cron mails only failures.

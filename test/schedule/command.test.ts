@@ -5,7 +5,7 @@
  * line really runs the task; crontab lines with --cron.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expectConfigError, palhm } from "../cli/_cli.ts";
 import { useTempProjects, type TempProject } from "../config/_fixture.ts";
@@ -102,6 +102,31 @@ describe("palhm schedule install (systemd timers)", () => {
     expect(run.exitCode).toBe(0);
     const [copy] = readdirSync(p.path("backups"));
     expect(readFileSync(join(p.path("backups"), copy!, "hello.txt"), "utf8")).toBe("hello\n");
+  });
+
+  test("a scheduled run records its status where palhm status looks: $PALHM_STATUS_DIR at install time goes into the unit and the cron line", async () => {
+    const p = project();
+    const config = scheduled(p);
+    const dir = p.path("units");
+    const file = p.path("cron.d/palhm");
+    expect((await palhm(["-f", config, "schedule", "install", "--unit-dir", dir], { env: env(p) })).status).toBe(0);
+    expect((await palhm(["-f", config, "schedule", "install", "--cron", "--cron-file", file], { env: env(p) })).status).toBe(0);
+    // systemd and cron do not pass the installing shell's environment on: the unit and the line must carry it.
+    const elsewhere = { ...process.env, ...env(p), PALHM_STATUS_DIR: p.path("not-here") };
+
+    const service = readFileSync(join(dir, "palhm-backup.service"), "utf8");
+    const unitEnv = Object.fromEntries(setting(service, "Environment").map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
+    expect(unitEnv.PALHM_STATUS_DIR).toBe(p.path("status"));
+    expect(Bun.spawnSync(execStart(service), { cwd: "/", env: { ...elsewhere, ...unitEnv } }).exitCode).toBe(0);
+    const status = await palhm(["-f", config, "status", "backup"], { env: env(p) });
+    expect(status.stdout).toStartWith("PALHM OK");
+    expect(status.status).toBe(0);
+
+    rmSync(p.path("status"), { recursive: true, force: true });
+    const line = readFileSync(file, "utf8").split("\n").find((l) => /^[0-9]/.test(l))!;
+    expect(Bun.spawnSync(["sh", "-c", line.split(/\s+/).slice(6).join(" ")], { env: elsewhere }).exitCode).toBe(0);
+    expect((await palhm(["-f", config, "status", "backup"], { env: env(p) })).status).toBe(0);
+    expect(existsSync(p.path("not-here"))).toBe(false);
   });
 
   test("list shows each scheduled task and whether its timer is installed; a task that lost its schedule loses its units at the next install", async () => {

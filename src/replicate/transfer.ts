@@ -15,7 +15,8 @@ import type { Sink } from "../backends/store.ts";
 import type { Manifest, ManifestObject } from "../backup/manifest.ts";
 import { objectHasher } from "../backup/hash.ts";
 import { mismatch } from "../restore/hash-stream.ts";
-import { BackendError, VerifyError } from "../errors.ts";
+import { BackendError, VerifyError, isPalhmError } from "../errors.ts";
+import { storeCall } from "../copies/call.ts";
 import { VERSION } from "../version.ts";
 
 export interface Transferred {
@@ -47,8 +48,8 @@ export async function transferCopy(copy: ScannedCopy, source: Copies, destinatio
     if (!listed.has(e.path)) throw new VerifyError(`object ${e.path} of copy ${copy.prefix} is missing from ${from}: the copy is not replicated`);
   }
 
-  const writer = await destination.createCopy(copy.prefix);
   const reader = await source.openCopy(copy.prefix);
+  const writer = await destination.createCopy(copy.prefix);
   const stored: ManifestObject[] = [];
   let serverSide = 0;
   try {
@@ -63,7 +64,7 @@ export async function transferCopy(copy: ScannedCopy, source: Copies, destinatio
         continue;
       }
       const sink = await writer.openSink(e.path, { sizeHint: BigInt(e.size) });
-      const digest = await _stream(await reader.read(e.path), sink, opts.signal, (n) => opts.onBytes?.(e.path, n));
+      const digest = await _stream(await reader.read(e.path), sink, `${from}${e.path}`, opts.signal, (n) => opts.onBytes?.(e.path, n));
       if (e.sha256 !== undefined) {
         const why = mismatch(e as ManifestObject, digest);
         if (why) throw new VerifyError(`object ${e.path} of copy ${copy.prefix} at ${from} does not match its manifest (${why}): its replica is rolled back`);
@@ -87,7 +88,7 @@ export async function transferCopy(copy: ScannedCopy, source: Copies, destinatio
 }
 
 /** Source bytes into the sink, hashed on the way (on the hashing thread, overlapping the writes). */
-async function _stream(stream: ReadableStream<Uint8Array>, sink: Sink, signal: AbortSignal, onBytes: (n: number) => void): Promise<{ size: number; sha256: string }> {
+async function _stream(stream: ReadableStream<Uint8Array>, sink: Sink, source: string, signal: AbortSignal, onBytes: (n: number) => void): Promise<{ size: number; sha256: string }> {
   const hasher = objectHasher();
   const reader = stream.getReader();
   const onAbort = () => void reader.cancel(signal.reason).catch(() => {});
@@ -96,7 +97,10 @@ async function _stream(stream: ReadableStream<Uint8Array>, sink: Sink, signal: A
   try {
     for (;;) {
       signal.throwIfAborted();
-      const { done, value } = await reader.read();
+      const { done, value } = await reader.read().catch((e: unknown) => {
+        // The source store failing mid-object (a reset connection, an I/O error) is a storage fault, not a bug.
+        throw signal.aborted || isPalhmError(e) ? e : new BackendError(`${source}: reading failed: ${(e as Error)?.message ?? e}`, { cause: e });
+      });
       if (done) break;
       size += value.length;
       const hashing = hasher.update(value);
@@ -120,7 +124,9 @@ async function _stream(stream: ReadableStream<Uint8Array>, sink: Sink, signal: A
 /** After server-side copies: every object is there with the size the manifest says. */
 async function _checkSizes(destination: Copies, prefix: string, objects: readonly ManifestObject[]): Promise<void> {
   const sizes = new Map<string, bigint>();
-  for await (const e of destination.store.list(`${prefix}/`)) sizes.set(e.key.slice(prefix.length + 1), e.size);
+  await storeCall(destination.store, "listing", `${prefix}/`, async () => {
+    for await (const e of destination.store.list(`${prefix}/`)) sizes.set(e.key.slice(prefix.length + 1), e.size);
+  });
   for (const o of objects) {
     const got = sizes.get(o.path);
     if (got !== BigInt(o.size)) {

@@ -15,7 +15,7 @@
  *   against this repository's config/core.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { palhm } from "../cli/_cli.ts";
@@ -136,6 +136,15 @@ describe("README.md as one document", () => {
     const links = lines.flatMap((l) => [...l.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!));
     expect(links.length).toBeGreaterThan(0);
     expect(links.filter((a) => !anchors.has(a))).toEqual([]);
+  });
+
+  test("every file and folder of the repository it names exists", () => {
+    const named = [
+      ...text.matchAll(/`((?:src|test|bench|config|\.ci)\/[\w./@-]*)`/g),
+      ...text.matchAll(/\]\(((?!#|https?:)[^)]+)\)/g),
+    ].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((f) => !existsSync(join(REPO, f)))).toEqual([]);
   });
 
   test("the Commands table lists every command palhm has, in the order `palhm help` shows them", async () => {

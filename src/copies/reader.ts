@@ -3,7 +3,7 @@ import type { Store, ThawState } from "../backends/store.ts";
 import { KeyArchivedError, KeyNotFoundError } from "../backends/store.ts";
 import type { Manifest } from "../backup/manifest.ts";
 import { ArchivedError, BackendError } from "../errors.ts";
-import { storeCall } from "./call.ts";
+import { storeCall, storeError } from "./call.ts";
 import { copyDir, objectKey, objectPathProblem, type CopyState } from "./names.ts";
 import type { ScannedCopy } from "./scan.ts";
 
@@ -44,7 +44,7 @@ export function copyReader(store: Store, copy: ScannedCopy): CopyReader {
     async objects() {
       return copy.objects.map((o) => ({ ...o }));
     },
-    read: (path) => _reading(store, copy.prefix, path, (key) => store.read(key)),
+    read: (path) => _reading(store, copy.prefix, path, async (key) => _failuresSaid(store, key, await store.read(key))),
     openFile: async (path) => (store.openFile ? _reading(store, copy.prefix, path, (key) => store.openFile!(key)) : null),
     async archived() {
       if (!store.archived) return [];
@@ -68,6 +68,28 @@ export function archivedWords(a: { storageClass: string; thawing: boolean }): st
   return a.thawing
     ? `is archived in ${a.storageClass} and being thawed: it can be read once the store has finished`
     : `is archived in ${a.storageClass}: it cannot be read until the store thaws it (palhm restore --thaw DAYS asks for that)`;
+}
+
+/** The object's bytes; the store failing part-way (a reset connection, an I/O error) errors the stream with a BackendError naming the object. */
+function _failuresSaid(store: Store, key: string, stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let r: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          r = await reader.read();
+        } catch (e) {
+          controller.error(storeError(store, "reading", key, e));
+          return;
+        }
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** A read of an object, its failures said for the copy: missing, archived, or the store's own. */

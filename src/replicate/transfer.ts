@@ -15,7 +15,7 @@ import type { Sink } from "../backends/store.ts";
 import type { Manifest, ManifestObject } from "../backup/manifest.ts";
 import { objectHasher } from "../backup/hash.ts";
 import { mismatch } from "../restore/hash-stream.ts";
-import { BackendError, VerifyError, isPalhmError } from "../errors.ts";
+import { BackendError, VerifyError } from "../errors.ts";
 import { storeCall } from "../copies/call.ts";
 import { VERSION } from "../version.ts";
 
@@ -64,7 +64,7 @@ export async function transferCopy(copy: ScannedCopy, source: Copies, destinatio
         continue;
       }
       const sink = await writer.openSink(e.path, { sizeHint: BigInt(e.size) });
-      const digest = await _stream(await reader.read(e.path), sink, `${from}${e.path}`, opts.signal, (n) => opts.onBytes?.(e.path, n));
+      const digest = await _stream(await reader.read(e.path), sink, opts.signal, (n) => opts.onBytes?.(e.path, n));
       if (e.sha256 !== undefined) {
         const why = mismatch(e as ManifestObject, digest);
         if (why) throw new VerifyError(`object ${e.path} of copy ${copy.prefix} at ${from} does not match its manifest (${why}): its replica is rolled back`);
@@ -88,7 +88,7 @@ export async function transferCopy(copy: ScannedCopy, source: Copies, destinatio
 }
 
 /** Source bytes into the sink, hashed on the way (on the hashing thread, overlapping the writes). */
-async function _stream(stream: ReadableStream<Uint8Array>, sink: Sink, source: string, signal: AbortSignal, onBytes: (n: number) => void): Promise<{ size: number; sha256: string }> {
+async function _stream(stream: ReadableStream<Uint8Array>, sink: Sink, signal: AbortSignal, onBytes: (n: number) => void): Promise<{ size: number; sha256: string }> {
   const hasher = objectHasher();
   const reader = stream.getReader();
   const onAbort = () => void reader.cancel(signal.reason).catch(() => {});
@@ -97,10 +97,7 @@ async function _stream(stream: ReadableStream<Uint8Array>, sink: Sink, source: s
   try {
     for (;;) {
       signal.throwIfAborted();
-      const { done, value } = await reader.read().catch((e: unknown) => {
-        // The source store failing mid-object (a reset connection, an I/O error) is a storage fault, not a bug.
-        throw signal.aborted || isPalhmError(e) ? e : new BackendError(`${source}: reading failed: ${(e as Error)?.message ?? e}`, { cause: e });
-      });
+      const { done, value } = await reader.read();
       if (done) break;
       size += value.length;
       const hashing = hasher.update(value);

@@ -67,7 +67,11 @@ export function install(options: InstallOptions): InstallResult {
   written.push(bin);
 
   const share = join(options.prefix, "share/palhm/config");
-  rmSync(at(share), { recursive: true, force: true });
+  try {
+    rmSync(at(share), { recursive: true, force: true });
+  } catch (e) {
+    throw new TaskError(`cannot replace ${at(share)}: ${(e as Error).message}`);
+  }
   for (const [rel, file] of Object.entries(_SHIPPED)) {
     _atomically(at(join(share, rel)), (tmp) => writeFileSync(tmp, file.text.replaceAll(_SHIPPED_BIN, bin)), file.mode);
   }

@@ -77,7 +77,7 @@ describe("a custom backend written in the config (a Store over a JSON file)", ()
     for (let i = 0; i < 3; i++) {
       const r = await runPalhm(p, ["run", "backup"]);
       expect(r.stderr).not.toContain("internal error");
-      expect(r.code).toBe(0);
+      expect(r.status).toBe(0);
     }
     const list = JSON.parse((await runPalhm(p, ["list", "backup", "--json"])).stdout);
     expect(list.copies.map((c: { state: string }) => c.state)).toEqual(["complete", "complete"]); // rotation kept 2 of 3
@@ -86,18 +86,18 @@ describe("a custom backend written in the config (a Store over a JSON file)", ()
 
     const failing = project(join(d, "failing"), file, `[{ path: "bad", pipeline: [{ argv: ["sh", "-c", "echo partial; exit 3"] }] }]`);
     const r = await runPalhm(failing.p, ["run", "backup"]);
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(keys()).toEqual(before); // rolled back: nothing of the failed copy is left
 
     const verify = await runPalhm(p, ["verify", "backup", "--all"]);
-    expect(verify.code).toBe(0);
+    expect(verify.status).toBe(0);
     expect(verify.stdout).toMatch(/ok +1 object matches the manifest$/m);
 
     const restored = await runPalhm(p, ["restore", "backup"]);
-    expect(restored.code).toBe(0);
+    expect(restored.status).toBe(0);
     expect(readFileSync(join(p.dir, "RESTORED"), "utf8")).toBe("hello from the custom store\n");
     const to = await runPalhm(p, ["restore", "backup", "--to", join(d, "files")]);
-    expect(to.code).toBe(0);
+    expect(to.status).toBe(0);
     expect(readFileSync(join(d, "files", "etc/motd"), "utf8")).toBe("hello from the custom store\n");
   }, 60_000);
 
@@ -105,7 +105,7 @@ describe("a custom backend written in the config (a Store over a JSON file)", ()
     const d = tmp.next();
     const p = faultProject(d, `{ backup: { type: "backup", backend: { type: "custom", impl: { list() {}, put() {} } as any }, objects: [{ path: "a", pipeline: [{ argv: ["echo", "a"] }] }] } }`);
     const r = await runPalhm(p, ["run", "backup"]);
-    expect(r.code).toBe(2);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain("tasks.backup.backend.impl");
     expect(r.stderr).toContain("location(), listDirs(), openSink(), read(), remove() missing");
     expect(r.stderr).not.toContain("internal error");

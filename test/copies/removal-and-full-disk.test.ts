@@ -32,13 +32,13 @@ describe("a copy that cannot be removed", () => {
     const d = tmp.next();
     const root = join(d, "root");
     const p = faultProject(d, task(root, 1));
-    expect((await runPalhm(p, ["run", "backup"])).code).toBe(0);
+    expect((await runPalhm(p, ["run", "backup"])).status).toBe(0);
     const [stuck] = copiesOf(root);
     const file = join(root, stuck!.prefix, "data/a.txt");
     expect(chattr("+i", file).exitCode).toBe(0);
     try {
       const r = await runPalhm(p, ["run", "backup"]);
-      expect(r.code).toBe(1);
+      expect(r.status).toBe(1);
       expect(r.stderr).toContain(file);
       expect(r.stderr).toContain("operation not permitted");
       expect(r.stderr).toContain("is complete and kept");
@@ -48,7 +48,7 @@ describe("a copy that cannot be removed", () => {
       expect(after.map((c) => c.state)).toEqual(["incomplete", "complete"]);
       // The stuck copy is now a leftover the next runs cannot remove either: they still make their copy.
       const again = await runPalhm(p, ["run", "backup"]);
-      expect(again.code).toBe(1);
+      expect(again.status).toBe(1);
       expect(again.stderr).toContain(file);
       expect(again.stderr).not.toContain("internal error");
       expect(copiesOf(root).filter((c) => c.state === "complete").length).toBe(1); // its own rotation kept the limit
@@ -57,7 +57,7 @@ describe("a copy that cannot be removed", () => {
       chattr("-i", file);
     }
     const clean = await runPalhm(p, ["run", "backup"]);
-    expect(clean.code).toBe(0);
+    expect(clean.status).toBe(0);
     expect(clean.stderr).toContain(`removing ${stuck!.prefix}`);
     expect(copiesOf(root).map((c) => c.state)).toEqual(["complete"]);
   }, 60_000);
@@ -74,7 +74,7 @@ describe("a full file system", () => {
     const p = faultProject(tmp.next(), task(root, 5, `, hooks: { backup: { pre: ${fill(filler)} } }`));
     try {
       const r = await runPalhm(p, ["run", "backup"]);
-      expect(r.code).toBe(1);
+      expect(r.status).toBe(1);
       expect(r.stderr.toLowerCase()).toContain("no space left on device");
       expect(r.stderr).not.toContain("internal error");
       expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -88,12 +88,12 @@ describe("a full file system", () => {
     const root = join(mnt, "manifest");
     const filler = join(mnt, "filler-manifest");
     const d = tmp.next();
-    expect((await runPalhm(faultProject(d, task(root, 5)), ["run", "backup"])).code).toBe(0);
+    expect((await runPalhm(faultProject(d, task(root, 5)), ["run", "backup"])).status).toBe(0);
     const before = copiesOf(root);
     const p = faultProject(d, task(root, 5, `, hooks: { backup: { inspect: ${fill(filler)} } }`));
     try {
       const r = await runPalhm(p, ["run", "backup"]);
-      expect(r.code).toBe(1);
+      expect(r.status).toBe(1);
       expect(r.stderr.toLowerCase()).toContain("no space left on device");
       expect(r.stderr).toContain("manifest");
       expect(r.stderr).not.toContain("internal error");

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
-import { faultProject, mkfifo, q, readFifo, runPalhm, s3Env, scratch, startPalhm, writeFifo, type FaultProject } from "../faults/_support.ts";
+import { faultProject, q, runPalhm, s3Env, scratch, type FaultProject, startPalhm } from "../faults/_support.ts";
+import { mkfifo, readFifo, writeFifo } from "../_support/process.ts";
 
 const tmp = scratch("shared-root");
 let s3: RunningS3;
@@ -41,13 +42,13 @@ const env = { env: s3Env() };
 
 async function listed(p: FaultProject, task: string): Promise<{ prefix: string; state: string }[]> {
   const r = await runPalhm(p, ["list", task, "--json"], env);
-  expect(r.code).toBe(0);
+  expect(r.status).toBe(0);
   return JSON.parse(r.stdout).copies;
 }
 
 async function verifiedAll(p: FaultProject, task: string): Promise<void> {
   const r = await runPalhm(p, ["verify", task, "--all", "--json"], env);
-  expect(r.code).toBe(0);
+  expect(r.status).toBe(0);
   const doc = JSON.parse(r.stdout);
   expect(doc.copies.every((c: { ok: boolean }) => c.ok)).toBe(true);
 }
@@ -57,7 +58,7 @@ for (const [kind, backendFor] of backends) {
     test("B runs twice while A is writing: A's copy is left alone and completes intact; B keeps one copy", async () => {
       const d = tmp.next();
       const backend = backendFor(d);
-      expect((await runPalhm(project(d, backend, 5), ["run", "a"], env)).code).toBe(0);
+      expect((await runPalhm(project(d, backend, 5), ["run", "a"], env)).status).toBe(0);
       const fifos = { ready: mkfifo(`${d}-ready`), go: mkfifo(`${d}-go`) };
       const slowA = project(d, backend, 5, fifos);
       const a = startPalhm(slowA, ["run", "a"], env);
@@ -65,7 +66,7 @@ for (const [kind, backendFor] of backends) {
       for (let i = 0; i < 2; i++) {
         const b = await runPalhm(slowA, ["run", "b"], env);
         expect(b.stderr).not.toContain("left by a run that died");
-        expect(b.code).toBe(0);
+        expect(b.status).toBe(0);
       }
       await writeFifo(fifos.go);
       const [aCode, aErr] = await Promise.all([a.exited, new Response(a.stderr).text()]);
@@ -80,13 +81,13 @@ for (const [kind, backendFor] of backends) {
       const d = tmp.next();
       const backend = backendFor(d);
       const p = project(d, backend, 3);
-      for (const task of ["a", "b", "a", "b", "a", "b", "a"]) expect((await runPalhm(p, ["run", task], env)).code).toBe(0);
+      for (const task of ["a", "b", "a", "b", "a", "b", "a"]) expect((await runPalhm(p, ["run", task], env)).status).toBe(0);
       expect((await listed(p, "a")).length).toBe(3);
       expect((await listed(p, "b")).length).toBe(1);
       await verifiedAll(p, "a");
       await verifiedAll(p, "b");
       const tight = project(d, backend, 1);
-      expect((await runPalhm(tight, ["run", "a"], env)).code).toBe(0);
+      expect((await runPalhm(tight, ["run", "a"], env)).status).toBe(0);
       expect((await listed(tight, "a")).length).toBe(1);
       expect((await listed(tight, "b")).length).toBe(1);
       await verifiedAll(tight, "b");

@@ -4,20 +4,16 @@
  * every process it starts, so /proc finds them all), copies and their hashes.
  */
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { CLI } from "../engine/run/_cli.ts";
-
-export { alive, mkfifo, readFifo, watch, writeFifo } from "../engine/run/_cli.ts";
+import { finished, projectAt, type CliOptions, type CliResult, type Project } from "../_support/cli.ts";
+import { withEnv } from "../_support/process.ts";
+import { tempDir } from "../_support/tmp.ts";
 
 export const q = JSON.stringify;
 
-export interface FaultProject {
-  readonly dir: string;
-  readonly config: string;
-  readonly locks: string;
+export interface FaultProject extends Project {
   /** Every hook appends `STATE` here. */
   readonly journal: string;
   /** Environment variable value every process of this project's runs carries. */
@@ -29,12 +25,12 @@ let _n = 0;
 
 /** A temp directory removed by `dispose()`. */
 export function scratch(label: string): { dir: string; next(): string; dispose(): void } {
-  const dir = mkdtempSync(join(tmpdir(), `palhm-faults-${label}-`));
+  const dir = tempDir(`faults-${label}`);
   const dispose = () => {
     _killLeftovers();
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   };
-  return { dir, next: () => join(dir, `p${++_n}`), dispose };
+  return { dir: dir.path, next: () => join(dir.path, `p${++_n}`), dispose };
 }
 
 /** palhm runs started by tests, and their tokens: a test that fails before it signals or awaits its run must not leave it running. */
@@ -76,51 +72,25 @@ export default defineConfig({
   );
   const token = `palhm-fault-${process.pid}-${++_n}-${Math.random().toString(36).slice(2)}`;
   return {
-    dir, config, journal, token, locks: join(dir, "locks"),
+    ...projectAt(dir, config), journal, token,
     journalLines: () => (existsSync(journal) ? readFileSync(journal, "utf8").trim().split("\n") : []),
   };
 }
 
-export interface StartOptions {
-  readonly env?: Record<string, string | undefined>;
-  /** argv put before `bun`, e.g. `["prlimit", "--fsize=1000000", "--"]`. */
-  readonly wrap?: readonly string[];
-}
-
-/** Starts `palhm ARGS` on the project (stdout and stderr piped). */
-export function startPalhm(p: FaultProject, args: readonly string[], opts: StartOptions = {}): Subprocess<"ignore", "pipe", "pipe"> {
-  const proc = Bun.spawn([...(opts.wrap ?? []), "bun", CLI, "-f", p.config, ...args], {
-    cwd: p.dir,
-    env: { ...process.env, PALHM_LOCK_DIR: p.locks, PALHM_HOOKS: join(p.dir, "no-hooks.d"), NO_COLOR: "1", PALHM_FAULT_TOKEN: p.token, ...opts.env },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+/** Starts `palhm ARGS` on the project (stdout and stderr piped), its processes marked with the project's token. */
+export function startPalhm(p: FaultProject, args: readonly string[], opts: CliOptions = {}): Subprocess<"ignore", "pipe", "pipe"> {
+  const proc = p.start(args, { ...opts, env: { PALHM_FAULT_TOKEN: p.token, ...opts.env } });
   _started.push({ proc, token: p.token });
   return proc;
 }
 
-export async function runPalhm(p: FaultProject, args: readonly string[], opts: StartOptions = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = startPalhm(p, args, opts);
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
+export async function runPalhm(p: FaultProject, args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
+  return finished(startPalhm(p, args, opts));
 }
 
 /** Live (non-zombie) processes carrying the project's token: palhm and everything it started. */
 export function marked(token: string): number[] {
-  const needle = `PALHM_FAULT_TOKEN=${token}\0`;
-  const found: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (readFileSync(`/proc/${name}/environ`, "latin1").includes(needle)) found.push(Number(name));
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return found;
+  return withEnv("PALHM_FAULT_TOKEN", token);
 }
 
 /**
@@ -181,37 +151,6 @@ export function s3Env(): Record<string, string | undefined> {
     AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1",
     AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_S3: undefined,
   };
-}
-
-/** This process's open file descriptors, by number and what they point at. */
-export function openFds(): string[] {
-  const fds: string[] = [];
-  for (const fd of readdirSync("/proc/self/fd")) {
-    try {
-      fds.push(`${fd} -> ${readlinkSync(`/proc/self/fd/${fd}`)}`);
-    } catch {
-      // the fd readdir itself used, closed by now
-    }
-  }
-  return fds;
-}
-
-/** Children of `ppid` that exited and were never reaped (state Z in /proc/PID/stat). */
-export function zombieChildren(ppid: number = process.pid): number[] {
-  const zombies: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    // After the ")" closing the command name: state, ppid, ...
-    const [state, parent] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (state === "Z" && Number(parent) === ppid) zombies.push(Number(name));
-  }
-  return zombies;
 }
 
 /**

@@ -13,7 +13,7 @@ import { runRoutine } from "../../src/routine/run.ts";
 import type { RunContext } from "../../src/run/context.ts";
 import { recordingLog } from "../engine/_support/backup.ts";
 import { tempProject, type TempProject } from "../config/_fixture.ts";
-import { openFds, zombieChildren } from "./_support.ts";
+import { openFds, zombieChildren } from "../_support/process.ts";
 
 const OBJECTS = 500;
 const STEPS = 200;

@@ -9,8 +9,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lockPath } from "../../src/run/lock.ts";
-import { childrenOf } from "../engine/run/_cli.ts";
-import { copiesOf, faultProject, hashTree, mkfifo, q, readFifo, runPalhm, scratch, startPalhm, writeFifo } from "./_support.ts";
+import { childrenOf } from "../_support/process.ts";
+import { copiesOf, faultProject, hashTree, q, runPalhm, scratch, startPalhm } from "./_support.ts";
+import { mkfifo, readFifo, writeFifo } from "../_support/process.ts";
 
 const tmp = scratch("lock");
 afterAll(() => tmp.dispose());
@@ -42,7 +43,7 @@ describe("the run lock through the CLI", () => {
     await readFifo(g.ready);
     const t0 = performance.now();
     const second = await runPalhm(p, ["run", "backup"]);
-    expect(second.code).toBe(75);
+    expect(second.status).toBe(75);
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(second.stderr).toContain(`pid ${first.pid}`);
     expect(second.stderr).toContain("already running");
@@ -63,7 +64,7 @@ describe("the run lock through the CLI", () => {
     // Its pid is alive now (this test's own): only the boot id tells it is stale.
     writeFileSync(lockPath(key, p.locks), JSON.stringify({ pid: process.pid, bootId: other, startTime: "2020-01-01T00:00:00Z", procStart: "", key }));
     const r = await runPalhm(p, ["run", "backup"]);
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(r.stderr).toContain("taking over the lock");
     expect(r.stderr).toContain(`another boot (${other})`);
     expect(readdirSync(p.locks)).toEqual([]);
@@ -89,7 +90,7 @@ describe("a lock whose owner died but is not reaped yet", () => {
       expect(readdirSync(p.locks).filter((f) => f.endsWith(".lock")).length).toBe(1);
 
       const next = await runPalhm(faultProject(d, tasks(root, null)), ["run", "backup"]);
-      expect(next.code).toBe(0);
+      expect(next.status).toBe(0);
       expect(next.stderr).toContain("taking over the lock");
       expect(next.stderr).toContain(`its process ${ownerPid} is dead (a zombie`);
       expect(copiesOf(root).map((c) => c.state)).toEqual(["complete"]);
@@ -105,7 +106,7 @@ describe("restore holds the task's lock", () => {
     const d = tmp.next();
     const root = join(d, "root");
     const plain = faultProject(d, tasks(root, null));
-    expect((await runPalhm(plain, ["run", "backup"])).code).toBe(0);
+    expect((await runPalhm(plain, ["run", "backup"])).status).toBe(0);
     const [copy] = copiesOf(root);
     const before = hashTree(root);
 
@@ -114,7 +115,7 @@ describe("restore holds the task's lock", () => {
     const restore = startPalhm(p, ["restore", "backup"]);
     await readFifo(g.ready);
     const backup = await runPalhm(faultProject(d, tasks(root, null)), ["run", "backup"]);
-    expect(backup.code).toBe(75);
+    expect(backup.status).toBe(75);
     expect(backup.stderr).toContain(`pid ${restore.pid}`);
     // nbCopyLimit 1: a backup that ran would have rotated the copy away.
     expect(hashTree(root)).toEqual(before);
@@ -127,19 +128,19 @@ describe("restore holds the task's lock", () => {
   test("a restore started while a backup runs fails with exit 75 naming the backup's process", async () => {
     const d = tmp.next();
     const root = join(d, "root");
-    expect((await runPalhm(faultProject(d, tasks(root, null)), ["run", "backup"])).code).toBe(0);
+    expect((await runPalhm(faultProject(d, tasks(root, null)), ["run", "backup"])).status).toBe(0);
     const g = gate(d);
     const p = faultProject(d, tasks(root, g));
     const backup = startPalhm(p, ["run", "backup"]);
     await readFifo(g.ready);
     const restore = await runPalhm(p, ["restore", "backup", "--to", join(d, "out")]);
-    expect(restore.code).toBe(75);
+    expect(restore.status).toBe(75);
     expect(restore.stderr).toContain(`pid ${backup.pid}`);
     await writeFifo(g.hold);
     expect(await backup.exited).toBe(0);
     // Released by both: a restore now goes through.
     const later = await runPalhm(faultProject(d, tasks(root, null)), ["restore", "backup", "--to", join(d, "out")]);
-    expect(later.code).toBe(0);
+    expect(later.status).toBe(0);
     expect(readFileSync(join(d, "out", "data"), "utf8")).toBe("payload\n");
   });
 });

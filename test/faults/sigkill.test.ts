@@ -7,7 +7,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { copiesOf, faultProject, hashTree, markedAtLeast, mkfifo, q, readFifo, runPalhm, scratch, startPalhm, survivors } from "./_support.ts";
+import { copiesOf, faultProject, hashTree, markedAtLeast, q, runPalhm, scratch, survivors, startPalhm } from "./_support.ts";
+import { mkfifo, readFifo } from "../_support/process.ts";
 
 const tmp = scratch("sigkill");
 afterAll(() => tmp.dispose());
@@ -24,7 +25,7 @@ function tasks(root: string, ready: string | null, limit: number): string {
 async function completeThenKill(d: string, limit: number) {
   const root = join(d, "root");
   const good = faultProject(d, tasks(root, null, limit));
-  expect((await runPalhm(good, ["run", "backup"])).code).toBe(0);
+  expect((await runPalhm(good, ["run", "backup"])).status).toBe(0);
   const [complete] = copiesOf(root);
   const before = hashTree(join(root, complete!.prefix));
 
@@ -57,7 +58,7 @@ describe("palhm killed with SIGKILL mid-pipeline", () => {
     await survivors(doomed.token, 2000);
     const next = faultProject(d, tasks(root, null, 2));
     const r = await runPalhm(next, ["run", "backup"]);
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/taking over the lock .* is gone/);
     expect(r.stderr).toContain(`removing ${incomplete!.prefix}`);
     // The summary does not call that rotation.
@@ -74,7 +75,7 @@ describe("palhm killed with SIGKILL mid-pipeline", () => {
     const { root, doomed } = await completeThenKill(d, 2);
     await survivors(doomed.token, 2000);
     const r = await runPalhm(faultProject(d, tasks(root, null, 2)), ["-q", "run", "backup"]);
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/taking over the lock of task "backup" .* left by pid \d+, started .*: its process \d+ is gone/);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(copiesOf(root).map((c) => c.state)).toEqual(["complete", "complete"]);
@@ -88,7 +89,7 @@ describe("palhm killed with SIGKILL mid-pipeline", () => {
     expect(copiesOf(root).map((c) => c.state)).toEqual(["complete", "incomplete"]);
     expect(hashTree(join(root, complete.prefix))).toEqual(before);
     const r = await runPalhm(faultProject(d, tasks(root, null, 1)), ["run", "backup"]);
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     const after = copiesOf(root);
     expect(after.map((c) => c.state)).toEqual(["complete"]);
     expect(after[0]!.prefix > complete.prefix).toBe(true);

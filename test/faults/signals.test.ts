@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { startLoopbackS3, s3ErrorResponse, type LoopbackS3 } from "../_support/loopback-s3.ts";
-import { copiesOf, faultProject, markedAtLeast, mkfifo, q, readFifo, s3Env, scratch, startPalhm, survivors, watch, type FaultProject } from "./_support.ts";
+import { copiesOf, faultProject, markedAtLeast, q, s3Env, scratch, survivors, type FaultProject, startPalhm } from "./_support.ts";
+import { mkfifo, readFifo, watch } from "../_support/process.ts";
 
 const tmp = scratch("signals");
 let s3: LoopbackS3;

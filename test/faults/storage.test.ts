@@ -38,7 +38,7 @@ const localTask = (root: string, bytes: number) => `{ backup: { type: "backup", 
 
 /** A first copy made, then a second run whose `dir/big` does not fit: returns the failed run and the first copy's state. */
 async function failingSecondRun(d: string, root: string, bytes: number, wrap?: string[]) {
-  expect((await runPalhm(faultProject(d, localTask(root, 1000)), ["run", "backup"])).code).toBe(0);
+  expect((await runPalhm(faultProject(d, localTask(root, 1000)), ["run", "backup"])).status).toBe(0);
   const before = hashTree(root);
   const r = await runPalhm(faultProject(d, localTask(root, bytes)), ["run", "backup"], { wrap });
   return { r, before };
@@ -50,7 +50,7 @@ describe("a local sink that fails mid-stream", () => {
   test.skipIf(cannotMount !== null)(`a full file system: exit 1 naming the object and "no space left on device", copy rolled back, earlier copy unchanged${cannotMount ? ` (skipped: cannot mount a tmpfs here: ${cannotMount})` : ""}`, async () => {
     const root = join(mnt, "root");
     const { r, before } = await failingSecondRun(tmp.next(), root, 3_000_000);
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain(`object "dir/big"`);
     expect(r.stderr.toLowerCase()).toContain("no space left on device");
     expect(r.stderr).not.toContain("    at ");
@@ -62,7 +62,7 @@ describe("a local sink that fails mid-stream", () => {
     const d = tmp.next();
     const root = join(d, "root");
     const limited = (bytes: number) => faultProject(d, localTask(root, bytes).replace("type: \"localfs\",", "type: \"localfs\", nbCopyLimit: 1,"));
-    expect((await runPalhm(limited(1000), ["run", "backup"])).code).toBe(0);
+    expect((await runPalhm(limited(1000), ["run", "backup"])).status).toBe(0);
     const [old] = copiesOf(root);
     // A mount point inside the old copy: removing it fails (EBUSY) part way through.
     const busy = join(root, old!.prefix, "dir");
@@ -73,12 +73,12 @@ describe("a local sink that fails mid-stream", () => {
     } finally {
       Bun.spawnSync(["umount", busy]);
     }
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain(`rotation could not remove copy ${old!.prefix}`);
     const mid = copiesOf(root);
     expect(mid.map((c) => [c.prefix === old!.prefix, c.state])).toEqual([[true, "incomplete"], [false, "complete"]]);
     const next = await runPalhm(limited(1000), ["run", "backup"]);
-    expect(next.code).toBe(0);
+    expect(next.status).toBe(0);
     expect(next.stderr).toContain(`removing ${old!.prefix}`);
     expect(copiesOf(root).map((c) => c.state)).toEqual(["complete"]);
   });
@@ -87,7 +87,7 @@ describe("a local sink that fails mid-stream", () => {
     const d = tmp.next();
     const root = join(d, "root");
     const { r, before } = await failingSecondRun(d, root, 3_000_000, ["prlimit", "--fsize=1000000", "--"]);
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain(`object "dir/big"`);
     expect(r.stderr).toMatch(/EFBIG: file too large/);
     expect(copiesOf(root).map((c) => c.state)).toEqual(["complete"]);
@@ -107,7 +107,7 @@ describe("an S3 store that fails", () => {
     s3.fault = (r) => (r.method === "PUT" && r.key.endsWith("/small") && failed++ === 0 ? s3ErrorResponse(500, "InternalError", "We encountered an internal error. Please try again.") : undefined);
     try {
       const r = await runPalhm(faultProject(tmp.next(), s3Task(root, 0)), ["run", "backup"], { env: s3Env() });
-      expect(r.code).toBe(0);
+      expect(r.status).toBe(0);
     } finally {
       s3.fault = null;
     }
@@ -120,7 +120,7 @@ describe("an S3 store that fails", () => {
   test("403 on an object's upload fails the run (exit 1) naming the object and access denied; the copy is rolled back, the earlier one unchanged", async () => {
     const root = "storage/denied";
     const d = tmp.next();
-    expect((await runPalhm(faultProject(d, s3Task(root, 1000)), ["run", "backup"], { env: s3Env() })).code).toBe(0);
+    expect((await runPalhm(faultProject(d, s3Task(root, 1000)), ["run", "backup"], { env: s3Env() })).status).toBe(0);
     const before = hashes(root);
     s3.fault = (r) => (r.method === "PUT" && r.key.endsWith("/dir/big") ? s3ErrorResponse(403, "AccessDenied", "Access Denied") : undefined);
     let r;
@@ -129,7 +129,7 @@ describe("an S3 store that fails", () => {
     } finally {
       s3.fault = null;
     }
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain("dir/big");
     expect(r.stderr.toLowerCase()).toContain("access denied");
     expect(r.stderr).not.toContain("    at ");
@@ -140,7 +140,7 @@ describe("an S3 store that fails", () => {
   test("an endpoint that stops answering: each request times out (idle timeout), is retried, then the run fails (exit 1) naming the object; the copy is rolled back", async () => {
     const root = "storage/stalled";
     const d = tmp.next();
-    expect((await runPalhm(faultProject(d, s3Task(root, 1000)), ["run", "backup"], { env: s3Env() })).code).toBe(0);
+    expect((await runPalhm(faultProject(d, s3Task(root, 1000)), ["run", "backup"], { env: s3Env() })).status).toBe(0);
     const before = hashes(root);
     // The upload of dir/big is accepted and never answered, as by a server that was paused.
     let stalled = 0;
@@ -156,7 +156,7 @@ describe("an S3 store that fails", () => {
     } finally {
       s3.fault = null;
     }
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(stalled).toBe(MAX_ATTEMPTS);
     expect(r.stderr).toContain("dir/big");
     expect(r.stderr).toContain("timed out");
@@ -172,7 +172,7 @@ describe("an S3 store that fails", () => {
     try {
       const task = `{ backup: { type: "backup", backend: { type: "aws-s3", bucket: "b", root: "r", endpoint: "http://127.0.0.1:${dead.port}" }, ${objects(0)} } }`;
       const r = await runPalhm(faultProject(d, task), ["run", "backup"], { env: { ...s3Env(), PALHM_AWS_TIMEOUT: "1" } });
-      expect(r.code).toBe(1);
+      expect(r.status).toBe(1);
       expect(r.stderr).toContain("timed out");
       expect(r.stderr).toContain("did not establish a connection");
       expect(r.stderr).not.toContain("internal error");

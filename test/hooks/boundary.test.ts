@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { mkfifo, readFifo, writeFifo } from "../engine/run/_cli.ts";
+import { mkfifo, readFifo, writeFifo } from "../_support/process.ts";
 import { recorder, sandbox, type Sandbox } from "./_fixture.ts";
 
 const cli = resolve(import.meta.dir, "../../src/cli.ts");

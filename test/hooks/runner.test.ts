@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { HookError, InterruptedError } from "../../src/errors.ts";
 import type { HookContext } from "../../src/hooks/types.ts";
 import { hooks, recorder, runner, sandbox, STATES, tsRecorder, type Sandbox } from "./_fixture.ts";
-import { alive } from "../engine/run/_cli.ts";
+import { alive } from "../_support/process.ts";
 
 let sb: Sandbox;
 afterEach(() => sb?.cleanup());

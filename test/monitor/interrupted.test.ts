@@ -4,7 +4,7 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { project, start, type Project } from "../engine/run/_cli.ts";
+import { project, type Project } from "../_support/cli.ts";
 import { palhm } from "../cli/_cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "palhm-monitor-int-"));
@@ -31,7 +31,7 @@ function slowProject(name: string): { p: Project; file: string } {
 
 test("a run killed with SIGKILL leaves a 'running' record that palhm status reports as died", async () => {
   const { p, file } = slowProject("killed");
-  const proc = start(p, ["run", "backup"]);
+  const proc = p.start(["run", "backup"]);
   try {
     await untilRunning(file);
     proc.kill("SIGKILL");
@@ -47,7 +47,7 @@ test("a run killed with SIGKILL leaves a 'running' record that palhm status repo
 
 test("SIGTERM during a run leaves an 'interrupted' status record", async () => {
   const { p, file } = slowProject("terminated");
-  const proc = start(p, ["run", "backup"]);
+  const proc = p.start(["run", "backup"]);
   try {
     await untilRunning(file);
     proc.kill("SIGTERM");

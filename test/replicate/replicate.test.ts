@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { project, run, start, type Project } from "../engine/run/_cli.ts";
+import { project, type Project } from "../_support/cli.ts";
 
 const base = mkdtempSync(join(tmpdir(), "palhm-replicate-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -41,8 +41,8 @@ const manifestOf = (root: string, prefix: string) => JSON.parse(readFileSync(joi
 async function _backups(p: Project & { src: string }, count: number): Promise<string[]> {
   for (let i = 0; i < count; i++) {
     const before = prefixes(p.src).length;
-    const r = await run(p, ["run", "backup"]);
-    expect(r.code).toBe(0);
+    const r = await p.run(["run", "backup"]);
+    expect(r.status).toBe(0);
     expect(prefixes(p.src).length).toBe(before + 1);
   }
   return prefixes(p.src);
@@ -52,8 +52,8 @@ describe("replicate task, localfs to localfs", () => {
   test("brings every complete copy the destination lacks, byte for byte, with the manifest last; a second run brings nothing", async () => {
     const p = _project();
     const source = await _backups(p, 3);
-    const r = await run(p, ["run", "offsite"]);
-    expect(r.code).toBe(0);
+    const r = await p.run(["run", "offsite"]);
+    expect(r.status).toBe(0);
     expect(r.stderr).toContain("3 copies of task backup replicated");
     expect(prefixes(p.dst)).toEqual(source);
     for (const prefix of source) {
@@ -64,33 +64,33 @@ describe("replicate task, localfs to localfs", () => {
       expect(m.objects).toEqual(manifestOf(p.src, prefix).objects);
       expect(existsSync(join(p.dst, prefix, ".palhm-incomplete"))).toBe(false);
     }
-    const again = await run(p, ["run", "offsite", "--json"]);
-    expect(again.code).toBe(0);
+    const again = await p.run(["run", "offsite", "--json"]);
+    expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, type: "replicate", copies: [], copiesKept: 3 });
 
     // The replicas are the replicate task's copies: listed, verified and restored by its name.
-    const list = await run(p, ["list", "offsite", "--json"]);
+    const list = await p.run(["list", "offsite", "--json"]);
     expect(JSON.parse(list.stdout).copies.map((c: { prefix: string; state: string }) => `${c.prefix} ${c.state}`)).toEqual(source.map((s) => `${s} complete`));
-    const verify = await run(p, ["verify", "offsite", "--all"]);
-    expect(verify.code).toBe(0);
+    const verify = await p.run(["verify", "offsite", "--all"]);
+    expect(verify.status).toBe(0);
     const out = join(p.dir, "restored");
-    const restore = await run(p, ["restore", "offsite", "--to", out]);
-    expect(restore.code).toBe(0);
+    const restore = await p.run(["restore", "offsite", "--to", out]);
+    expect(restore.status).toBe(0);
     expect(readFileSync(join(out, "rand.bin"))).toEqual(readFileSync(join(p.src, source.at(-1)!, "rand.bin")));
   });
 
   test("the destination's own limits: copies it would rotate out at once are never brought, and never re-brought", async () => {
     const p = _project({ to: `{ type: "localfs", root: ${JSON.stringify(join(base, `p${n + 1}`, "dst"))}, nbCopyLimit: 2 }` });
     const source = await _backups(p, 4);
-    const r = await run(p, ["run", "offsite", "--json"]);
-    expect(r.code).toBe(0);
+    const r = await p.run(["run", "offsite", "--json"]);
+    expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.copies.map((c: { prefix: string }) => c.prefix)).toEqual(source.slice(2));
     expect(doc.removed).toEqual([]);
     expect(prefixes(p.dst)).toEqual(source.slice(2));
     // A new source copy: brought, and the oldest replica rotated out; the older source copies stay where they are.
     const newer = (await _backups(p, 1)).at(-1)!;
-    const r2 = JSON.parse((await run(p, ["run", "offsite", "--json"])).stdout);
+    const r2 = JSON.parse((await p.run(["run", "offsite", "--json"])).stdout);
     expect(r2.copies.map((c: { prefix: string }) => c.prefix)).toEqual([newer]);
     expect(r2.removed).toEqual([source[2]]);
     expect(prefixes(p.dst)).toEqual([source[3]!, newer]);
@@ -100,7 +100,7 @@ describe("replicate task, localfs to localfs", () => {
   test('copies: "latest" brings only the newest complete copy', async () => {
     const p = _project({ copies: '"latest"' });
     const source = await _backups(p, 2);
-    expect((await run(p, ["run", "offsite"])).code).toBe(0);
+    expect((await p.run(["run", "offsite"])).status).toBe(0);
     expect(prefixes(p.dst)).toEqual([source[1]!]);
   });
 
@@ -120,8 +120,8 @@ describe("replicate task, localfs to localfs", () => {
     mkdirSync(join(p.src, legacy));
     writeFileSync(join(p.src, legacy, "old.sql"), "legacy dump\n");
 
-    const r = await run(p, ["run", "offsite"]);
-    expect(r.code).toBe(0);
+    const r = await p.run(["run", "offsite"]);
+    expect(r.status).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`copy ${dead.replace(/\+/g, "\\+")} of task backup is not replicated: incomplete`));
     expect(r.stderr).toMatch(new RegExp(`copy ${damaged.replace(/\+/g, "\\+")} of task backup is not replicated: damaged`));
     expect(r.stderr).toContain(`copy ${legacy} is a legacy copy: replicated, but never verified`);
@@ -138,8 +138,8 @@ describe("replicate task, localfs to localfs", () => {
     const bytes = readFileSync(f);
     bytes[1000] ^= 0xff;
     writeFileSync(f, bytes);
-    const r = await run(p, ["run", "offsite"]);
-    expect(r.code).toBe(1);
+    const r = await p.run(["run", "offsite"]);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain(`object rand.bin of copy ${first}`);
     expect(r.stderr).toContain("does not match its manifest");
     expect(r.stderr).not.toContain("internal error");
@@ -149,7 +149,7 @@ describe("replicate task, localfs to localfs", () => {
   test("killed mid-replication (SIGKILL): the next run removes the partial replica and brings it again", async () => {
     const p = _project({ bigMiB: 300 });
     const [prefix] = await _backups(p, 1);
-    const proc = start(p, ["run", "offsite"]);
+    const proc = p.start(["run", "offsite"]);
     const partial = join(p.dst, prefix!, "big.bin");
     for (const deadline = Date.now() + 60_000; !existsSync(partial) && Date.now() < deadline; ) await Bun.sleep(5);
     proc.kill("SIGKILL");
@@ -157,11 +157,11 @@ describe("replicate task, localfs to localfs", () => {
     expect(existsSync(join(p.dst, prefix!, ".palhm-incomplete"))).toBe(true);
     expect(existsSync(join(p.dst, prefix!, ".palhm-manifest.json"))).toBe(false);
 
-    const r = await run(p, ["run", "offsite", "-v"]);
-    expect(r.code).toBe(0);
+    const r = await p.run(["run", "offsite", "-v"]);
+    expect(r.status).toBe(0);
     expect(r.stderr).toContain("an incomplete copy left by a run that died");
     expect(manifestOf(p.dst, prefix!).objects).toEqual(manifestOf(p.src, prefix!).objects);
-    expect((await run(p, ["verify", "offsite"])).code).toBe(0);
+    expect((await p.run(["verify", "offsite"])).status).toBe(0);
     unlinkSync(join(p.src, prefix!, "big.bin"));
   }, 120_000);
 });
@@ -172,12 +172,12 @@ describe("where copies are", () => {
     const [older, newer] = await _backups(p, 2);
     const status = join(p.dir, "status");
     const env = { PALHM_STATUS_DIR: status };
-    expect((await run(p, ["run", "offsite"], { env })).code).toBe(0);
-    const list = JSON.parse((await run(p, ["list", "backup", "--json"])).stdout);
+    expect((await p.run(["run", "offsite"], { env })).status).toBe(0);
+    const list = JSON.parse((await p.run(["list", "backup", "--json"])).stdout);
     expect(list.copies.map((c: { prefix: string; replicas: string[] }) => [c.prefix, c.replicas])).toEqual([[older, []], [newer, ["offsite"]]]);
-    expect((await run(p, ["list", "backup"])).stdout).toContain("also at: offsite");
-    const st = await run(p, ["status", "offsite", "--json"], { env });
-    expect(st.code).toBe(0);
+    expect((await p.run(["list", "backup"])).stdout).toContain("also at: offsite");
+    const st = await p.run(["status", "offsite", "--json"], { env });
+    expect(st.status).toBe(0);
     expect(st.stdout).toContain(newer!);
   });
 });
@@ -193,8 +193,8 @@ describe("replicate task config", () => {
       maint: { type: "routine", steps: [{ argv: ["true"] }] },
       offsite: { type: "replicate", from: ${from} as "backup", to: { type: "localfs", root: ${JSON.stringify(join(dir, "dst"))} } },
     } }`);
-    const r = await run(p, ["run", "offsite"]);
-    expect(r.code).toBe(2);
+    const r = await p.run(["run", "offsite"]);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
     expect(existsSync(join(dir, "dst"))).toBe(false);
   });
@@ -206,15 +206,15 @@ describe("replicate task config", () => {
       backup: { type: "backup", backend: { type: "localfs", root: ${root} }, objects: [{ path: "a", pipeline: [{ argv: ["true"] }] }] },
       offsite: { type: "replicate", from: "backup", to: { type: "localfs", root: ${root} } },
     } }`);
-    const r = await run(p, ["run", "offsite"]);
-    expect(r.code).toBe(2);
+    const r = await p.run(["run", "offsite"]);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain("tasks.offsite.to: the destination is task \"backup\"'s own root");
   });
 
   test("--dry-run says what would be brought, from where to where", async () => {
     const p = _project({ copies: "3" });
-    const r = await run(p, ["run", "offsite", "--dry-run"]);
-    expect(r.code).toBe(0);
+    const r = await p.run(["run", "offsite", "--dry-run"]);
+    expect(r.status).toBe(0);
     expect(r.stdout).toContain("replicate task offsite: the 3 newest complete copies of task backup");
     expect(r.stdout).toContain(`to localfs backend: ${p.dst}`);
   });

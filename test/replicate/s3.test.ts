@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { project, run, type Project } from "../engine/run/_cli.ts";
+import { project, type Project } from "../_support/cli.ts";
 import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
 import { startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
 
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 /** s3rver's and the loopback server's fake credentials. */
 const S3_ENV = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" };
-const _run = (p: Project, args: string[], env: Record<string, string> = {}) => run(p, args, { env: { ...S3_ENV, ...env } });
+const _run = (p: Project, args: string[], env: Record<string, string> = {}) => p.run(args, { env: { ...S3_ENV, ...env } });
 
 const s3Backend = (endpoint: string, bucket: string, root: string) => `{ type: "aws-s3", endpoint: ${JSON.stringify(endpoint)}, bucket: ${JSON.stringify(bucket)}, root: ${JSON.stringify(root)} }`;
 const localBackend = (root: string) => `{ type: "localfs", root: ${JSON.stringify(root)} }`;
@@ -51,33 +51,33 @@ describe("replicate task with S3 (real CLI)", () => {
   test("localfs to S3, then S3 to localfs: every replica verifies against its manifest", async () => {
     const local = join(base, "local-src");
     const p = _project(localBackend(local), s3Backend(s3.endpoint, s3.bucket, "replicas/web1"));
-    expect((await _run(p, ["run", "backup"])).code).toBe(0);
+    expect((await _run(p, ["run", "backup"])).status).toBe(0);
     const r = await _run(p, ["run", "offsite"]);
     expect(r.stderr).not.toContain("internal error");
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     const verify = await _run(p, ["verify", "offsite", "--json"]);
-    expect(verify.code).toBe(0);
+    expect(verify.status).toBe(0);
     expect(JSON.parse(verify.stdout).copies[0].ok).toBe(true);
 
     // Back down: the S3 copies (of a backup task writing to S3) to a local root.
     const back = join(base, "local-back");
     const q = _project(s3Backend(s3.endpoint, s3.bucket, "hosts/web2"), localBackend(back));
-    expect((await _run(q, ["run", "backup"])).code).toBe(0);
+    expect((await _run(q, ["run", "backup"])).status).toBe(0);
     const r2 = await _run(q, ["run", "offsite"]);
-    expect(r2.code).toBe(0);
+    expect(r2.status).toBe(0);
     const [prefix] = readdirSync(back);
     expect(readFileSync(join(back, prefix!, "etc/hostname.txt"), "utf8")).toBe("web1\n");
-    expect((await _run(q, ["verify", "offsite"])).code).toBe(0);
+    expect((await _run(q, ["verify", "offsite"])).status).toBe(0);
   });
 
   test("S3 bucket to S3 bucket: server-side copies, no object byte through palhm; a multipart copy above the copy limit", async () => {
     const p = _project(s3Backend(loop.endpoint, "primary", "web1"), s3Backend(loop.endpoint, "offsite", "web1"), 2048);
-    expect((await _run(p, ["run", "backup"])).code).toBe(0);
+    expect((await _run(p, ["run", "backup"])).status).toBe(0);
     loop.requests.length = 0;
     // Lowered from S3's 5 GiB so that the 2 MiB object is above it.
     const r = await _run(p, ["run", "offsite", "--json"], { PALHM_S3_MAX_COPY: String(1024 * 1024) });
     expect(r.stderr).not.toContain("internal error");
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).copies[0]).toMatchObject({ objects: 2, serverSide: 2 });
 
     const objectGets = loop.requests.filter((q) => q.method === "GET" && q.bucket === "primary" && q.key && !q.key.includes("/.palhm-"));
@@ -92,6 +92,6 @@ describe("replicate task with S3 (real CLI)", () => {
     const [src] = [...loop.buckets.get("primary")!.keys()].filter((k) => k.endsWith("big.bin"));
     const [dst] = [...loop.buckets.get("offsite")!.keys()].filter((k) => k.endsWith("big.bin"));
     expect(loop.buckets.get("offsite")!.get(dst!)!.data).toEqual(loop.buckets.get("primary")!.get(src!)!.data);
-    expect((await _run(p, ["verify", "offsite"])).code).toBe(0);
+    expect((await _run(p, ["verify", "offsite"])).status).toBe(0);
   });
 });

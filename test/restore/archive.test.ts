@@ -49,19 +49,19 @@ for (const [cls, extra] of [["GLACIER", `, sinkStorageClass: "GLACIER"`], ["DEEP
 
     test("the backup keeps the manifest readable at once (STANDARD), the objects archived", async () => {
       const r = await runPalhm(p, ["run", "backup"], { env });
-      expect(r.code).toBe(0);
+      expect(r.status).toBe(0);
       const keys = keysUnder(root);
       const manifest = keys.find((k) => k.endsWith("/.palhm-manifest.json"))!;
       expect(classOf(manifest)).toBe("STANDARD");
       expect(keys.filter((k) => k !== manifest).map(classOf)).toEqual(OBJECTS.map(() => cls));
       const list = await runPalhm(p, ["list", "backup"], { env });
-      expect(list.code).toBe(0);
+      expect(list.status).toBe(0);
       expect(list.stdout).toContain("complete");
     });
 
     test("verify reports every archived object as archived, not as a permission problem", async () => {
       const r = await runPalhm(p, ["verify", "backup"], { env });
-      expect(r.code).toBe(1);
+      expect(r.status).toBe(1);
       expect(r.stdout).toContain(`ARCHIVED    3 of 3 objects archived in ${cls}, not readable until thawed: ${OBJECTS.join(", ")}`);
       for (const path of OBJECTS) expect(r.stderr).toContain(`object ${path} is archived in ${cls}`);
       expect(r.stderr + r.stdout).not.toContain("access denied");
@@ -71,7 +71,7 @@ for (const [cls, extra] of [["GLACIER", `, sinkStorageClass: "GLACIER"`], ["DEEP
     test("restore without --thaw stops before anything runs, naming every archived object and how to thaw them", async () => {
       const before = p.journalLines().length;
       const r = await runPalhm(p, ["restore", "backup", "--to", out], { env });
-      expect(r.code).toBe(1);
+      expect(r.status).toBe(1);
       expect(r.stderr).toContain("3 object(s) are archived and cannot be read until the store thaws them");
       for (const path of OBJECTS) expect(r.stderr).toContain(`${path} (${cls})`);
       expect(r.stderr).toContain("--thaw DAYS");
@@ -83,7 +83,7 @@ for (const [cls, extra] of [["GLACIER", `, sinkStorageClass: "GLACIER"`], ["DEEP
 
     test("restore --thaw 3 asks S3 to thaw each object (RestoreObject, 3 days) and exits 75 saying when to come back", async () => {
       const r = await runPalhm(p, ["restore", "backup", "--to", out, "--thaw", "3"], { env });
-      expect(r.code).toBe(75);
+      expect(r.status).toBe(75);
       expect(r.stderr).toContain("the store is thawing 3 archived object(s)");
       expect(r.stderr).toMatch(/come back after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ and run `palhm restore backup --copy /);
       expect(r.stderr).toContain("stay readable for 3 days");
@@ -95,21 +95,21 @@ for (const [cls, extra] of [["GLACIER", `, sinkStorageClass: "GLACIER"`], ["DEEP
 
     test("asked again while S3 thaws: still 75, the thaw under way is said, not restarted", async () => {
       const r = await runPalhm(p, ["restore", "backup", "--to", out, "--thaw", "3"], { env });
-      expect(r.code).toBe(75);
+      expect(r.status).toBe(75);
       expect(r.stderr).toContain("thaw already under way");
       const v = await runPalhm(p, ["verify", "backup"], { env });
-      expect(v.code).toBe(1);
+      expect(v.status).toBe(1);
       expect(v.stderr).toContain("being thawed");
     });
 
     test("once thawed, the copy restores byte for byte and verifies", async () => {
       s3.finishThaws();
       const r = await runPalhm(p, ["restore", "backup", "--to", out], { env });
-      expect(r.code).toBe(0);
+      expect(r.status).toBe(0);
       for (const path of OBJECTS) expect(readFileSync(join(out, path), "utf8")).toBe(`content of ${path}\n`);
       expect(readdirSync(out).sort()).toEqual(["a.txt", "db", "z.bin"]);
       const v = await runPalhm(p, ["verify", "backup"], { env });
-      expect(v.code).toBe(0);
+      expect(v.status).toBe(0);
       expect(v.stdout).toContain("3 objects match the manifest");
     });
   });
@@ -120,7 +120,7 @@ describe("--thaw", () => {
     const p = project("archive/usage", "");
     for (const bad of ["0", "-1", "2.5", "soon"]) {
       const r = await runPalhm(p, ["restore", "backup", `--thaw=${bad}`], { env: s3Env() });
-      expect(r.code).toBe(2);
+      expect(r.status).toBe(2);
       expect(r.stderr).toContain("--thaw needs a number of days");
     }
   });

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { makeCopy, tempDir } from "./_fixtures.ts";
-import { alive } from "../engine/run/_cli.ts";
+import { alive } from "../_support/process.ts";
 
 const CLI = join(import.meta.dir, "../../src/cli.ts");
 const P1 = "2022-05-01T06:59:17+00:00";

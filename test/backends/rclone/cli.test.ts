@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { project, run } from "../../engine/run/_cli.ts";
+import { project } from "../../_support/cli.ts";
 import { sha256Hex } from "../../_support/s3rver.ts";
 import { obscure, startRcloneServer, type RcloneServer } from "../../_support/rclone.ts";
-import { copiesOf, faultProject, q, startPalhm, survivors, watch } from "../../faults/_support.ts";
+import { copiesOf, faultProject, q, startPalhm, survivors } from "../../faults/_support.ts";
+import { watch } from "../../_support/process.ts";
 
 // Real servers and many rclone runs on a machine shared with other test runs.
 setDefaultTimeout(120_000);
@@ -54,9 +55,9 @@ describe("palhm with an rclone backend over SFTP (real CLI)", () => {
 
   test("run stores a complete copy at the remote: every object, the manifest, no mark", async () => {
     const { p, root } = offsite("web1", [noteObject, seqObject(restored())]);
-    const r = await run(p, ["-q", "run", "offsite"]);
+    const r = await p.run(["-q", "run", "offsite"]);
     expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     [copy1] = prefixes(root);
     const copy = join(root, copy1!);
     expect(readdirSync(copy).sort()).toEqual([MANIFEST, "db", "note.txt"]);
@@ -68,25 +69,25 @@ describe("palhm with an rclone backend over SFTP (real CLI)", () => {
 
   test("list shows the copy, complete, at its rclone location; verify re-reads it and finds it intact", async () => {
     const { p } = offsite("web1", [noteObject, seqObject(restored())]);
-    const list = await run(p, ["list", "offsite", "--json"]);
-    expect(list.code).toBe(0);
+    const list = await p.run(["list", "offsite", "--json"]);
+    expect(list.status).toBe(0);
     const copies = JSON.parse(list.stdout).copies;
     expect(copies.map((c: { prefix: string; state: string }) => [c.prefix, c.state])).toEqual([[copy1, "complete"]]);
     expect(copies[0].location).toBe(sftp.remote(`backups/web1/${copy1}`));
-    const verify = await run(p, ["verify", "offsite", "--json"]);
-    expect(verify.code).toBe(0);
+    const verify = await p.run(["verify", "offsite", "--json"]);
+    expect(verify.status).toBe(0);
     expect(JSON.parse(verify.stdout).copies[0].objects.map((o: { status: string }) => o.status)).toEqual(["ok", "ok"]);
   });
 
   test("restore runs the restore pipeline on the verified object, and --to writes the objects as files", async () => {
     const { p } = offsite("web1", [noteObject, seqObject(restored())]);
-    const r = await run(p, ["-q", "restore", "offsite", "--object", "db/seq.txt.zst"]);
+    const r = await p.run(["-q", "restore", "offsite", "--object", "db/seq.txt.zst"]);
     expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(readFileSync(restored(), "utf8")).toBe(SEQ);
     const to = join(base, "restored-files");
-    const files = await run(p, ["-q", "restore", "offsite", "--to", to]);
-    expect(files.code).toBe(0);
+    const files = await p.run(["-q", "restore", "offsite", "--to", to]);
+    expect(files.status).toBe(0);
     expect(readFileSync(join(to, "note.txt"), "utf8")).toBe("hello from palhm\n");
     expect(Bun.spawnSync(["zstd", "-dc", join(to, "db/seq.txt.zst")]).stdout.toString()).toBe(SEQ);
   });
@@ -94,9 +95,9 @@ describe("palhm with an rclone backend over SFTP (real CLI)", () => {
   test("rotation keeps nbCopyLimit copies, the newest, and leaves no empty folder behind", async () => {
     const { p, root } = offsite("web1", [noteObject, seqObject(restored())]);
     for (let i = 0; i < 2; i++) {
-      const r = await run(p, ["-q", "run", "offsite"]);
+      const r = await p.run(["-q", "run", "offsite"]);
       expect(r.stderr).toBe("");
-      expect(r.code).toBe(0);
+      expect(r.status).toBe(0);
     }
     const kept = prefixes(root);
     expect(kept).toHaveLength(2);
@@ -106,12 +107,12 @@ describe("palhm with an rclone backend over SFTP (real CLI)", () => {
 
   test("a failing pipeline rolls back: exit 1 naming the cause, nothing of the failed copy at the remote", async () => {
     const good = offsite("rollback", [noteObject]);
-    expect((await run(good.p, ["-q", "run", "offsite"])).code).toBe(0);
+    expect((await good.p.run(["-q", "run", "offsite"])).status).toBe(0);
     const before = prefixes(good.root);
     const failing = { path: "big.bin", pipeline: [{ argv: ["sh", "-c", "head -c 3000000 /dev/urandom; exit 3"] }] };
     const { p, root } = offsite("rollback", [noteObject, failing]);
-    const r = await run(p, ["-q", "run", "offsite"]);
-    expect(r.code).toBe(1);
+    const r = await p.run(["-q", "run", "offsite"]);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain("exited with code 3");
     expect(r.stderr).not.toContain("internal error");
     expect(prefixes(root)).toEqual(before);
@@ -120,11 +121,11 @@ describe("palhm with an rclone backend over SFTP (real CLI)", () => {
 
   test("verify finds an object damaged at the remote, and names it", async () => {
     const { p, root } = offsite("damaged", [noteObject, seqObject()]);
-    expect((await run(p, ["-q", "run", "offsite"])).code).toBe(0);
+    expect((await p.run(["-q", "run", "offsite"])).status).toBe(0);
     const [copy] = prefixes(root);
     writeFileSync(join(root, copy!, "note.txt"), "tampered\n");
-    const r = await run(p, ["verify", "offsite"]);
-    expect(r.code).toBe(1);
+    const r = await p.run(["verify", "offsite"]);
+    expect(r.status).toBe(1);
     expect(r.stdout + r.stderr).toContain("note.txt");
   });
 
@@ -136,8 +137,8 @@ describe("palhm with an rclone backend over SFTP (real CLI)", () => {
     const config = join(base, "dead.conf");
     writeFileSync(config, `[dead]\ntype = sftp\nhost = 127.0.0.1\nport = ${port}\nuser = palhm\npass = ${await obscure(password)}\n`);
     const { p } = offsite("dead", [noteObject], { remote: "dead:backups", config, flags: ["--low-level-retries", "1"] });
-    const r = await run(p, ["run", "offsite"]);
-    expect(r.code).toBe(1);
+    const r = await p.run(["run", "offsite"]);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain("connection refused");
     expect(r.stderr).toContain("dead:backups");
     expect(r.stderr).not.toContain("internal error");
@@ -147,8 +148,8 @@ describe("palhm with an rclone backend over SFTP (real CLI)", () => {
 
   test("a secret on rclone's command line is a config error (exit 2) naming the field, before anything runs", async () => {
     const { p, root } = offsite("argv-secret", [noteObject], { flags: ["--sftp-pass", "hunter2"] });
-    const r = await run(p, ["run", "offsite"]);
-    expect(r.code).toBe(2);
+    const r = await p.run(["run", "offsite"]);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain("tasks.offsite.backend.flags: --sftp-pass (flags[0])");
     expect(r.stderr).toContain("RCLONE_CONFIG_");
     expect(r.stderr).not.toContain("hunter2");

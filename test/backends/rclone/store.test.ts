@@ -7,7 +7,7 @@ import { RcloneStore } from "../../../src/backends/rclone/store.ts";
 import { rcatFlags } from "../../../src/backends/rclone/sink.ts";
 import { KeyExistsError, KeyNotFoundError } from "../../../src/backends/store.ts";
 import { BackendError } from "../../../src/errors.ts";
-import { alive, childrenOf } from "../../engine/run/_cli.ts";
+import { alive, childrenOf } from "../../_support/process.ts";
 import { sha256Hex } from "../../_support/s3rver.ts";
 import { obscure, startRcloneServer, type RcloneServer } from "../../_support/rclone.ts";
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { project, run, type Project } from "../run/_cli.ts";
+import { project, type Project } from "../../_support/cli.ts";
 import { startS3rver, type RunningS3 } from "../../_support/s3rver.ts";
 import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../../_support/loopback-s3.ts";
 
@@ -29,7 +29,7 @@ afterAll(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
-const _run = (p: Project, args: string[]) => run(p, args, { env: { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" } });
+const _run = (p: Project, args: string[]) => p.run(args, { env: { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" } });
 
 let n = 0;
 function _project(s3Backend: string, require?: "all" | "any") {
@@ -62,7 +62,7 @@ describe("fan-out: one backup task, several backends", () => {
     const p = _project(s3At(s3.endpoint, s3.bucket, "web1"));
     const r = await _run(p, ["run", "backup", "--json"]);
     expect(r.stderr).not.toContain("internal error");
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.destinations.map((d: { ok: boolean }) => d.ok)).toEqual([true, true]);
     expect(readFileSync(p.runs, "utf8")).toBe("run\n");
@@ -72,16 +72,16 @@ describe("fan-out: one backup task, several backends", () => {
     // The S3 copy is the same, as the backup task's verify would read it through a one-backend view of the bucket.
     const view = project(join(base, `view${n}`), `{ tasks: { backup: { type: "backup", backend: ${s3At(s3.endpoint, s3.bucket, "web1")}, objects: [{ path: "db.sql", pipeline: [{ argv: ["true"] }] }] } } }`);
     const verify = await _run(view, ["verify", "backup", "--json"]);
-    expect(verify.code).toBe(0);
+    expect(verify.status).toBe(0);
     expect(JSON.parse(verify.stdout).copies[0].prefix).toBe(prefix);
     expect(manifest.objects.map((o: { path: string }) => o.path)).toEqual(["db.sql", "etc/hostname"]);
-    expect((await _run(p, ["verify", "backup"])).code).toBe(0);
+    expect((await _run(p, ["verify", "backup"])).status).toBe(0);
   });
 
   test('require "all" (the default): a destination failing fails the run and rolls back everywhere', async () => {
     const p = _project(s3At(denied.endpoint, "denied", "web1"));
     const r = await _run(p, ["run", "backup"]);
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain("access denied");
     expect(r.stderr).not.toContain("internal error");
     expect(prefixes(p.local)).toEqual([]);
@@ -91,7 +91,7 @@ describe("fan-out: one backup task, several backends", () => {
   test('require "any": the failing destination is left out and named, the other keeps a complete copy, exit 1', async () => {
     const p = _project(s3At(denied.endpoint, "denied", "web1"), "any");
     const r = await _run(p, ["run", "backup", "--json"]);
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.ok).toBe(false);
     expect(doc.result.destinations.map((d: { ok: boolean }) => d.ok)).toEqual([true, false]);
@@ -100,7 +100,7 @@ describe("fan-out: one backup task, several backends", () => {
     const [prefix] = prefixes(p.local);
     expect(existsSync(join(p.local, prefix!, ".palhm-manifest.json"))).toBe(true);
     expect(readFileSync(p.runs, "utf8")).toBe("run\n");
-    expect((await _run(p, ["verify", "backup"])).code).toBe(0);
+    expect((await _run(p, ["verify", "backup"])).status).toBe(0);
     expect([...denied.objects.keys()]).toEqual([]);
   });
 
@@ -109,11 +109,11 @@ describe("fan-out: one backup task, several backends", () => {
     const root = JSON.stringify(join(dir, "r"));
     const both = project(dir, `{ tasks: { backup: { type: "backup", backend: { type: "localfs", root: ${root} }, backends: [{ type: "localfs", root: ${root} }], objects: [] } } }`);
     const r = await _run(both, ["config"]);
-    expect(r.code).toBe(2);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain("tasks.backup.backends: give either backend or backends, not both");
     const twice = project(join(dir, "t"), `{ tasks: { backup: { type: "backup", backends: [{ type: "localfs", root: ${root} }, { type: "localfs", root: ${root} }], objects: [] } } }`);
     const r2 = await _run(twice, ["config"]);
-    expect(r2.code).toBe(2);
+    expect(r2.status).toBe(2);
     expect(r2.stderr).toContain("tasks.backup.backends[1]:");
   });
 });

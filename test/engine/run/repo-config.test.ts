@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CLI } from "./_cli.ts";
+import { CLI } from "../../_support/cli.ts";
 import { tempDir } from "./_helpers.ts";
 
 const REPO = resolve(import.meta.dir, "../../..");

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { bootId, lockPath } from "../../../src/run/lock.ts";
 import { join } from "node:path";
-import { alive, inGroup, mkfifo, project, readFifo, run, start, watch, writeFifo } from "./_cli.ts";
+import { alive, inGroup, mkfifo, readFifo, watch, writeFifo } from "../../_support/process.ts";
+import { project } from "../../_support/cli.ts";
 import { tempDir } from "./_helpers.ts";
 
 const tmp = tempDir();
@@ -27,8 +28,8 @@ describe("palhm run", () => {
     const d = dir();
     const out = join(d, "marks");
     const p = project(d, `{ tasks: { other: { type: "routine", steps: [${mark(out, "other")}] }, default: { type: "routine", steps: [${mark(out, "default")}] } } }`);
-    const r = await run(p, ["run"]);
-    expect(r.code).toBe(0);
+    const r = await p.run(["run"]);
+    expect(r.status).toBe(0);
     expect(lines(out)).toEqual(["default"]);
   });
 
@@ -36,8 +37,8 @@ describe("palhm run", () => {
     const d = dir();
     const out = join(d, "marks");
     const p = project(d, `{ tasks: { nightly: { type: "routine", steps: [${mark(out, "x")}] }, weekly: { type: "routine", steps: [${mark(out, "y")}] } } }`);
-    const r = await run(p, ["run", "nigthly"]);
-    expect(r.code).toBe(2);
+    const r = await p.run(["run", "nigthly"]);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain(`unknown task "nigthly"`);
     expect(r.stderr).toContain("nightly, weekly");
     expect(r.stderr).not.toContain("    at ");
@@ -48,8 +49,8 @@ describe("palhm run", () => {
     const d = dir();
     const out = join(d, "marks");
     const p = project(d, `{ tasks: { default: { type: "routine", steps: [${mark(out, "a")}, { argv: ["false"] }, ${mark(out, "c")}] } } }`);
-    const r = await run(p, ["run"]);
-    expect(r.code).toBe(1);
+    const r = await p.run(["run"]);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain("steps[1]");
     expect(r.stderr).toContain("false");
     expect(lines(out)).toEqual(["a"]);
@@ -62,8 +63,8 @@ describe("palhm run", () => {
       d,
       `{ execs: { greet: { argv: ["echo", "hello world"], env: { DB_PASSWORD: "hunter2" } } }, tasks: { sub: { type: "routine", steps: [${mark(out, "sub")}] }, default: { type: "routine", steps: ["greet", { task: "sub" }, { builtin: "sigmask", param: [{ action: "block", sig: ["TERM"] }] }, async function tidy() {}] } } }`,
     );
-    const r = await run(p, ["run", "--dry-run"]);
-    expect(r.code).toBe(0);
+    const r = await p.run(["run", "--dry-run"]);
+    expect(r.status).toBe(0);
     expect(r.stdout).toContain("echo 'hello world'");
     expect(r.stdout).toContain("DB_PASSWORD=***");
     expect(r.stdout).not.toContain("hunter2");
@@ -78,13 +79,13 @@ describe("palhm run", () => {
     const d = dir();
     const out = join(d, "marks");
     const p = project(d, `{ tasks: { ok: { type: "routine", steps: [${mark(out, "a")}, ${mark(out, "b")}] }, bad: { type: "routine", steps: [${mark(out, "c")}, { argv: ["sh", "-c", "exit 4"] }] } } }`);
-    const good = await run(p, ["run", "ok", "--json"]);
-    expect(good.code).toBe(0);
+    const good = await p.run(["run", "ok", "--json"]);
+    expect(good.status).toBe(0);
     const doc = JSON.parse(good.stdout);
     expect(doc.ok).toBe(true);
     expect(doc.steps.map((s: { index: number }) => s.index)).toEqual([0, 1]);
-    const bad = await run(p, ["run", "bad", "--json"]);
-    expect(bad.code).toBe(1);
+    const bad = await p.run(["run", "bad", "--json"]);
+    expect(bad.status).toBe(1);
     const err = JSON.parse(bad.stdout);
     expect(err.ok).toBe(false);
     expect(err.error.code).toBe("EEXEC");
@@ -100,7 +101,7 @@ describe("interrupting a run", () => {
       const ready = mkfifo(join(d + "-ready"));
       const out = join(d, "marks");
       const p = project(d, `{ tasks: { default: { type: "routine", steps: [${sleeper(ready)}, ${mark(out, "after")}] } } }`);
-      const proc = start(p, ["run"]);
+      const proc = p.start(["run"]);
       const child = Number(await readFifo(ready));
       expect(alive(child)).toBe(true);
       proc.kill(sig);
@@ -117,7 +118,7 @@ describe("interrupting a run", () => {
     const d = dir();
     const ready = mkfifo(join(d + "-ready"));
     const p = project(d, `{ tasks: { default: { type: "routine", steps: [${sleeper(ready)}] } } }`);
-    const proc = start(p, ["run"], { detached: true });
+    const proc = p.start(["run"], { detached: true });
     const child = Number(await readFifo(ready));
     process.kill(-proc.pid, "SIGINT");
     expect(await proc.exited).toBe(130);
@@ -128,7 +129,7 @@ describe("interrupting a run", () => {
     const d = dir();
     const ready = mkfifo(join(d + "-ready"));
     const p = project(d, `{ tasks: { default: { type: "routine", steps: [async (ctx) => { await ctx.$\`echo $$ > ${ready}; sleep 60 | cat\`; }] } } }`);
-    const proc = start(p, ["run"]);
+    const proc = p.start(["run"]);
     const group = Number(await readFifo(ready));
     expect(inGroup(group).length).toBeGreaterThan(0);
     proc.kill("SIGTERM");
@@ -147,7 +148,7 @@ describe("interrupting a run", () => {
       d,
       `{ tasks: { default: { type: "backup", backend: { type: "localfs", root: ${q(root)} }, objects: [{ path: "a", pipeline: [{ argv: ["sh", "-c", ${q(`echo $$ > ${ready}; exec sleep 60`)}] }, { argv: ["cat"] }] }] } } }`,
     );
-    const proc = start(p, ["run"]);
+    const proc = p.start(["run"]);
     const child = Number(await readFifo(ready));
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(143);
@@ -161,7 +162,7 @@ describe("interrupting a run", () => {
     // The step's process ignores SIGTERM for a while, so cleanup (stopping it) takes time.
     const stubborn = `{ argv: ["sh", "-c", ${q(`trap '' TERM; echo $$ > ${ready}; exec sleep 60`)}] }`;
     const p = project(d, `{ tasks: { default: { type: "routine", steps: [${stubborn}] } } }`);
-    const proc = start(p, ["run"]);
+    const proc = p.start(["run"]);
     const err = watch(proc.stderr);
     const child = Number(await readFifo(ready));
     proc.kill("SIGTERM");
@@ -184,7 +185,7 @@ describe("sigmask", () => {
       `{ tasks: { default: { type: "routine", steps: [{ builtin: "sigmask", param: [{ action: "block", sig: ["TERM"] }] }, ${gate(ready, hold)}, ${mark(out, "after")}] } } }`,
     );
     // palhm leads its own process group: the signal goes to the group, palhm and the step's process alike (as `kill -TERM -PGID`).
-    const proc = start(p, ["run"], { detached: true });
+    const proc = p.start(["run"], { detached: true });
     const err = watch(proc.stderr);
     const child = Number(await readFifo(ready));
     process.kill(-proc.pid, "SIGTERM");
@@ -205,7 +206,7 @@ describe("sigmask", () => {
       d,
       `{ tasks: { default: { type: "routine", steps: [{ builtin: "sigmask", param: [{ action: "block", sig: [15] }] }, ${gate(ready, hold)}, ${mark(out, "before-unblock")}, { builtin: "sigmask", param: [{ action: "unblock", sig: ["SIGTERM"] }] }, ${mark(out, "after-unblock")}] } } }`,
     );
-    const proc = start(p, ["run"]);
+    const proc = p.start(["run"]);
     const err = watch(proc.stderr);
     await readFifo(ready);
     proc.kill("SIGTERM");
@@ -222,16 +223,16 @@ describe("run lock", () => {
     const ready = mkfifo(join(d + "-ready"));
     const hold = mkfifo(join(d + "-hold"));
     const p = project(d, `{ tasks: { default: { type: "routine", steps: [${gate(ready, hold)}] } } }`);
-    const first = start(p, ["run"]);
+    const first = p.start(["run"]);
     await readFifo(ready);
-    const second = await run(p, ["run"]);
-    expect(second.code).toBe(75);
+    const second = await p.run(["run"]);
+    expect(second.status).toBe(75);
     expect(second.stderr).toContain(`pid ${first.pid}`);
     expect(second.stderr).toContain("already running");
     await writeFifo(hold);
     expect(await first.exited).toBe(0);
     // Released: a third run goes through (and waits on the gate again).
-    const third = start(p, ["run"]);
+    const third = p.start(["run"]);
     await readFifo(ready);
     await writeFifo(hold);
     expect(await third.exited).toBe(0);
@@ -245,8 +246,8 @@ describe("run lock", () => {
     await dead.exited;
     mkdirSync(p.locks, { recursive: true });
     writeFileSync(lockPath("routine\0default", p.locks), JSON.stringify({ pid: dead.pid, bootId: bootId(), startTime: "2020-01-01T00:00:00Z", procStart: "", key: "routine\0default" }));
-    const r = await run(p, ["run"]);
-    expect(r.code).toBe(0);
+    const r = await p.run(["run"]);
+    expect(r.status).toBe(0);
     expect(r.stderr).toContain(`process ${dead.pid} is gone`);
     expect(lines(out)).toEqual(["ran"]);
     expect(readdirSync(p.locks)).toEqual([]);

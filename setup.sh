@@ -57,6 +57,11 @@ if [ "$(bun --version 2>/dev/null || true)" != "$BUN_VERSION" ]; then
   say "installing Bun $BUN_VERSION"
   as_root npm install -g --no-fund --no-audit "bun@$BUN_VERSION" </dev/null
   hash -r 2>/dev/null || true
+  found=$(bun --version 2>/dev/null || true)
+  if [ "$found" != "$BUN_VERSION" ]; then
+    say "npm installed Bun $BUN_VERSION, but the bun first in PATH ($(command -v bun || echo none)) is ${found:-not runnable}: put npm's global bin directory first in PATH"
+    exit 1
+  fi
 fi
 
 bun install --frozen-lockfile </dev/null

@@ -74,7 +74,7 @@ describe("README's set-up", () => {
  * how they were called and say which packages and which Bun are "installed".
  */
 describe("./setup.sh on a fresh machine (stand-in package tools)", () => {
-  function fakeHost(installed: string[], bunVersion: string | null, user?: "with sudo") {
+  function fakeHost(installed: string[], bunVersion: string | null, user?: "with sudo", shadowingBun?: string) {
     const dir = mkdtempSync(join(tmpdir(), "palhm-setup-"));
     const bin = join(dir, "bin");
     mkdirSync(bin);
@@ -95,7 +95,14 @@ describe("./setup.sh on a fresh machine (stand-in package tools)", () => {
       tool("sudo", `echo "sudo $1" >> ${log}; exec "$@"`);
     }
     const run = (...args: string[]) => {
-      const r = Bun.spawnSync(["/bin/sh", join(REPO, "setup.sh"), ...args], { env: { PATH: bin, CI: "true" }, stdin: "ignore", stderr: "pipe" });
+      // Another Bun earlier in PATH than where npm puts its own (e.g. ~/.bun/bin).
+      const first = join(dir, "first");
+      if (shadowingBun && !existsSync(first)) {
+        mkdirSync(first);
+        writeFileSync(join(first, "bun"), bun(shadowingBun), { mode: 0o755 });
+      }
+      const path = shadowingBun ? `${first}:${bin}` : bin;
+      const r = Bun.spawnSync(["/bin/sh", join(REPO, "setup.sh"), ...args], { env: { PATH: path, CI: "true" }, stdin: "ignore", stderr: "pipe" });
       const calls = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
       return { status: r.exitCode, stderr: r.stderr.toString(), calls };
     };
@@ -168,6 +175,18 @@ describe("./setup.sh on a fresh machine (stand-in package tools)", () => {
         "npm install -g --no-fund --no-audit bun@1.4.5",
         "bun install --frozen-lockfile",
       ]);
+    } finally {
+      host.dispose();
+    }
+  });
+
+  test("a Bun of another version still first in PATH after npm installed 1.4.5: stop, saying which bun and what to do, before using it", () => {
+    const host = fakeHost(packages("test"), null, undefined, "1.3.0");
+    try {
+      const r = host.run();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("is 1.3.0: put npm's global bin directory first in PATH");
+      expect(r.calls).toEqual(["npm install -g --no-fund --no-audit bun@1.4.5"]);
     } finally {
       host.dispose();
     }

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { CLI, type CliResult } from "../cli/_cli.ts";
+import { CLI, type CliResult } from "./cli.ts";
 
 /** Why mounts cannot be made here (no user namespaces, not root), or null when they can. */
 export const privateHostUnavailable: string | null = (() => {

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 export interface TempDir {
-  readonly path: string;
+  readonly dir: string;
   /** Writes `files` (relative path → content, parents made) and returns the absolute path of the first. */
   write(files: Record<string, string>): string;
   /** The absolute path of `rel` inside the directory. */
-  join(...rel: string[]): string;
+  path(...rel: string[]): string;
   remove(): void;
   [Symbol.dispose](): void;
   [Symbol.asyncDispose](): Promise<void>;
@@ -17,21 +17,21 @@ export interface TempDir {
 
 /** A fresh directory `palhm-LABEL-XXXXXX`, removed by `remove()` or at the end of its `using` / `await using` block. */
 export function tempDir(label = "test"): TempDir {
-  const path = mkdtempSync(join(tmpdir(), `palhm-${label}-`));
-  const remove = () => rmSync(path, { recursive: true, force: true });
+  const dir = mkdtempSync(join(tmpdir(), `palhm-${label}-`));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
   return {
-    path,
+    dir,
     write(files) {
       let first = "";
       for (const [rel, text] of Object.entries(files)) {
-        const file = join(path, rel);
+        const file = join(dir, rel);
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, text);
         first ||= file;
       }
       return first;
     },
-    join: (...rel) => join(path, ...rel),
+    path: (...rel) => join(dir, ...rel),
     remove,
     [Symbol.dispose]: remove,
     [Symbol.asyncDispose]: async () => remove(),
@@ -42,7 +42,12 @@ export function tempDir(label = "test"): TempDir {
 export function fileTempDir(label: string): string {
   const dir = tempDir(label);
   afterAll(() => dir.remove());
-  return dir.path;
+  return dir.dir;
+}
+
+/** A `project()` maker for one test file: every temp dir it made is removed after each test. */
+export function useTempDirs(label = "test"): () => TempDir {
+  return useRemovedAfterEach(() => tempDir(label));
 }
 
 /** Wraps a maker of removable things so that everything it made is removed after each test. */

@@ -2,10 +2,10 @@
 import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { palhm } from "../cli/_cli.ts";
-import { useTempProjects } from "../config/_fixture.ts";
+import { palhm } from "../_support/cli.ts";
+import { useTempDirs } from "../_support/tmp.ts";
 
-const project = useTempProjects();
+const project = useTempDirs();
 
 function config(hooksDir: string, mailx: string, program: string): string {
   return `import { defineConfig } from "palhm";

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
-import { useTempProjects } from "../config/_fixture.ts";
-import { expectConfigError, palhm } from "./_cli.ts";
+import { useTempDirs } from "../_support/tmp.ts";
+import { expectConfigError, palhm } from "../_support/cli.ts";
 
-const project = useTempProjects();
+const project = useTempDirs();
 
 const GOOD = `import { defineConfig } from "palhm";
 export default defineConfig({

@@ -3,11 +3,12 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
 import { displayConfig } from "../../src/config/display.ts";
-import { useTempProjects, type TempProject } from "../config/_fixture.ts";
-import { expectConfigError, palhm } from "./_cli.ts";
+import { useTempDirs } from "../_support/tmp.ts";
+import { type TempDir } from "../_support/tmp.ts";
+import { expectConfigError, palhm } from "../_support/cli.ts";
 
 const ROOT = join(import.meta.dir, "../..");
-const project = useTempProjects();
+const project = useTempDirs();
 
 const CORE = `{ "execs": [
   { "id": "tar", "argv": ["/bin/tar", "--xattrs", "-cf", "-"], "ec": "<2" },
@@ -47,7 +48,7 @@ const MAIN = `// the host's PALHM config
 const comparable = (c: Awaited<ReturnType<typeof loadConfig>>) => ({ ...displayConfig(c), sources: undefined, file: undefined });
 
 /** `tsc --noEmit` on the project's palhm.config.ts, with "palhm" mapped to this repository's src/index.ts. */
-async function typecheck(p: TempProject): Promise<{ status: number; out: string }> {
+async function typecheck(p: TempDir): Promise<{ status: number; out: string }> {
   p.write({
     "tsconfig.json": JSON.stringify({
       extends: join(ROOT, "tsconfig.json"),

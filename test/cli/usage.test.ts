@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { consolaLevel } from "../../src/log.ts";
-import { palhm } from "./_cli.ts";
+import { tempDir } from "../_support/tmp.ts";
+import { palhm } from "../_support/cli.ts";
 
 const ANSI = /\u001b\[/;
 
@@ -78,8 +79,7 @@ describe("mods", () => {
 
 describe("mods with a config", () => {
   test("adds the config's custom backends and MUAs", async () => {
-    const { tempProject } = await import("../config/_fixture.ts");
-    const p = tempProject();
+    const p = tempDir("usage");
     try {
       const file = p.write({
         "palhm.config.ts": `export default {

@@ -1,7 +1,7 @@
 /** `palhm mods` lists every custom backend the config defines, wherever a task stores copies with it. */
 import { expect, test } from "bun:test";
-import { palhm } from "../cli/_cli.ts";
-import { tempProject } from "../config/_fixture.ts";
+import { palhm } from "../_support/cli.ts";
+import { tempDir } from "../_support/tmp.ts";
 
 const store = (name: string) => `{ type: "custom", name: "${name}", impl: {
   capabilities: {}, location: (k) => "${name}:" + k, listDirs: async () => [], list: async function* () {},
@@ -9,7 +9,7 @@ const store = (name: string) => `{ type: "custom", name: "${name}", impl: {
 } }`;
 
 test("a custom backend used only as a fan-out destination or a replicate target is listed", async () => {
-  const p = tempProject();
+  const p = tempDir();
   try {
     const file = p.write({
       "palhm.config.ts": `export default { tasks: {

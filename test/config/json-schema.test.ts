@@ -6,7 +6,7 @@ import { palhmJsonSchema } from "../../src/config/json-schema.ts";
 import { parseJsonc } from "../../src/config/jsonc.ts";
 import { translatePalhmJson } from "../../src/config/palhm-json.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
-import { palhm } from "../cli/_cli.ts";
+import { palhm } from "../_support/cli.ts";
 
 const SAMPLE = `{
   "$schema": "./palhm.schema.json",

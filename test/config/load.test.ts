@@ -2,9 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { hostname } from "node:os";
 import { loadConfig, locateConfig } from "../../src/config/load.ts";
 import { ConfigError } from "../../src/errors.ts";
-import { errorOf, useTempProjects } from "./_fixture.ts";
+import { errorOf } from "../_support/tmp.ts";
+import { useTempDirs } from "../_support/tmp.ts";
 
-const project = useTempProjects();
+const project = useTempDirs();
 
 const CONFIG = (workers: number) => `import { defineConfig } from "palhm";
 export default defineConfig({ workers: ${workers}, execs: { cat: { argv: ["cat"] } } });

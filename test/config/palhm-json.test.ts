@@ -2,9 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config/load.ts";
 import { ConfigError } from "../../src/errors.ts";
 import type { ResolvedBackupTask, ResolvedRoutineTask } from "../../src/config/resolved.ts";
-import { errorOf, useTempProjects } from "./_fixture.ts";
+import { errorOf } from "../_support/tmp.ts";
+import { useTempDirs } from "../_support/tmp.ts";
 
-const project = useTempProjects();
+const project = useTempDirs();
 
 /** conf.d/core.json as PALHM shipped it (an excerpt). */
 const CORE = `{

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { ConfigError } from "../../src/errors.ts";
 import type { ResolvedBackupTask, ResolvedRoutineTask } from "../../src/config/resolved.ts";
-import { errorOf } from "./_fixture.ts";
+import { errorOf } from "../_support/tmp.ts";
 import { memoryStore } from "../_support/memory-store.ts";
 
 const execs = { tar: { argv: ["tar", "-cf", "-"], ec: "<2" }, zstd: { argv: ["zstd"] }, xz: { argv: ["xz"] } };

@@ -6,9 +6,9 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { privateHostUnavailable, withEtcPalhm } from "../_support/private-host.ts";
-import { useTempProjects } from "./_fixture.ts";
+import { useTempDirs } from "../_support/tmp.ts";
 
-const project = useTempProjects();
+const project = useTempDirs();
 
 /** Runs `palhm ARGS` in `cwd` with /etc/palhm/palhm.config.ts holding `config` (null: no /etc/palhm). */
 const withSystemConfig = (dir: string, config: string | null, args: string[], cwd: string) =>

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { palhm } from "../cli/_cli.ts";
+import { palhm } from "../_support/cli.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const FRAGMENT = /^\/\/ fragment\b/;

@@ -30,7 +30,7 @@ export function scratch(label: string): { dir: string; next(): string; dispose()
     _killLeftovers();
     dir.remove();
   };
-  return { dir: dir.path, next: () => join(dir.path, `p${++_n}`), dispose };
+  return { dir: dir.dir, next: () => join(dir.dir, `p${++_n}`), dispose };
 }
 
 /** palhm runs started by tests, and their tokens: a test that fails before it signals or awaits its run must not leave it running. */

@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { palhm, type CliResult } from "../cli/_cli.ts";
-import { tempProject, type TempProject } from "../config/_fixture.ts";
+import { palhm, type CliResult } from "../_support/cli.ts";
+import { tempDir, type TempDir } from "../_support/tmp.ts";
 import { prefixOf } from "../../src/backup/prefix.ts";
 
 const CORPUS = join(import.meta.dir, "bad-configs");
@@ -44,7 +44,7 @@ interface Outcome {
 }
 
 /** Runs one case in its own directory: the case file and the shared `_` files, `@ROOT@` filled in. */
-async function _runCase(c: Case, project: TempProject): Promise<Outcome> {
+async function _runCase(c: Case, project: TempDir): Promise<Outcome> {
   const dir = join(project.dir, c.file.replace(/\W/g, "_"));
   const placed = readdirSync(CORPUS).filter((f) => f === c.file || f.startsWith("_"));
   mkdirSync(join(dir, "locks"), { recursive: true });
@@ -71,10 +71,10 @@ function _expectUserError(r: CliResult, c: Case): void {
 describe("bad configs (bad-configs/*)", () => {
   const cases = _cases();
   const outcomes = new Map<string, Outcome>();
-  let project: TempProject;
+  let project: TempDir;
 
   beforeAll(async () => {
-    project = tempProject();
+    project = tempDir();
     for (let i = 0; i < cases.length; i += BATCH) {
       const batch = cases.slice(i, i + BATCH);
       const done = await Promise.all(batch.map((c) => _runCase(c, project)));
@@ -103,7 +103,7 @@ describe("bad configs (bad-configs/*)", () => {
 
 describe("check and --dry-run refuse what run would", () => {
   test("NUL in a backend root, an argument or an environment value: palhm check and run --dry-run exit 2 too", async () => {
-    const project = tempProject();
+    const project = tempDir();
     try {
       for (const file of ["59-ts-root-nul.ts", "60-argv-nul.json", "61-env-nul.json"]) {
         const c = _cases().find((x) => x.file === file)!;
@@ -122,7 +122,7 @@ describe("check and --dry-run refuse what run would", () => {
 
 describe("a config nested absurdly deep", () => {
   test("JSON nested a million levels: exit 2 naming the file, no stack overflow reported as a bug", async () => {
-    const p = tempProject();
+    const p = tempDir();
     try {
       p.write({ "deep.json": `{ "execs": ${"[".repeat(1_000_000)}${"]".repeat(1_000_000)} }` });
       const env = { PALHM_LOCK_DIR: p.path("locks"), PALHM_HOOKS: p.path("hooks.d") };
@@ -138,7 +138,7 @@ describe("a config nested absurdly deep", () => {
 
 /** A project whose backend root holds links an attacker planted towards `outside`, a directory with a file in it. */
 function _plantedRoot() {
-  const p = tempProject();
+  const p = tempDir();
   const root = p.path("backups");
   const outside = p.path("outside");
   mkdirSync(root);

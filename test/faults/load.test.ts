@@ -12,7 +12,7 @@ import { runBackup } from "../../src/backup/run.ts";
 import { runRoutine } from "../../src/routine/run.ts";
 import type { RunContext } from "../../src/run/context.ts";
 import { recordingLog } from "../engine/_support/backup.ts";
-import { tempProject, type TempProject } from "../config/_fixture.ts";
+import { tempDir, type TempDir } from "../_support/tmp.ts";
 import { openFds, zombieChildren } from "../_support/process.ts";
 
 const OBJECTS = 500;
@@ -56,13 +56,13 @@ async function _withoutLeaks<T>(what: string, count: number, fn: () => Promise<T
 }
 
 describe(`load: ${OBJECTS} objects with 2 workers, a routine of ${STEPS} steps`, () => {
-  let p: TempProject;
+  let p: TempDir;
   let config: ResolvedConfig;
   let ctx: RunContext;
   const root = () => p.path("backups");
 
   beforeAll(async () => {
-    p = tempProject();
+    p = tempDir();
     p.write({ "palhm.config.ts": _config(p.path("backups"), OBJECTS, STEPS) });
     config = await loadConfig({ file: p.path("palhm.config.ts"), env: { PALHM_HOOKS: p.path("hooks.d") } });
     ctx = { config, log: recordingLog().log, verbosity: 0, signal: new AbortController().signal };

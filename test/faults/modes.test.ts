@@ -7,17 +7,17 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { CLI } from "../cli/_cli.ts";
-import { tempProject, type TempProject } from "../config/_fixture.ts";
+import { CLI } from "../_support/cli.ts";
+import { tempDir, type TempDir } from "../_support/tmp.ts";
 
-const projects: TempProject[] = [];
+const projects: TempDir[] = [];
 afterAll(() => projects.forEach((p) => p.remove()));
 
 const _mode = (path: string) => (statSync(path).mode & 0o7777).toString(8);
 
 /** Runs a backup under `umask` with the given backend mode keys; returns every path created under the root with its mode. */
 async function _backupUnder(umask: string, modes: { dmode?: string; fmode?: string }): Promise<{ status: number; stderr: string; root: string; modes: Record<string, string> }> {
-  const p = tempProject();
+  const p = tempDir();
   projects.push(p);
   const root = p.path("var/backups/host");
   p.write({

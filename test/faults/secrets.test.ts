@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { palhm, type CliResult } from "../cli/_cli.ts";
-import { tempProject, type TempProject } from "../config/_fixture.ts";
+import { palhm, type CliResult } from "../_support/cli.ts";
+import { tempDir, type TempDir } from "../_support/tmp.ts";
 import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
 
 const SECRETS = {
@@ -44,13 +44,13 @@ const _dump = (exit: number, script = 'printf %s "$PGPASSWORD"') => `{
 }`;
 
 describe("secrets never appear in palhm's output", () => {
-  let p: TempProject;
+  let p: TempDir;
   let s3: LoopbackS3;
   let env: Record<string, string | undefined>;
   const root = () => p.path("backups");
 
   beforeAll(() => {
-    p = tempProject();
+    p = tempDir();
     s3 = startLoopbackS3("secret-bucket");
     s3.fault = () => s3ErrorResponse(403, "AccessDenied", "Access Denied");
     p.write({

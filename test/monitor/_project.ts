@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { palhm, type CliResult } from "../cli/_cli.ts";
+import { palhm, type CliResult } from "../_support/cli.ts";
 
 export interface Project {
   readonly dir: string;

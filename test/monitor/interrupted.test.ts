@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { project, type Project } from "../_support/cli.ts";
-import { palhm } from "../cli/_cli.ts";
+import { palhm } from "../_support/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "palhm-monitor-int-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

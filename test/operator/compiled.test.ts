@@ -9,11 +9,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempProject } from "../config/_fixture.ts";
+import { tempDir } from "../_support/tmp.ts";
 import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
 import { compiledBinary } from "../_support/binary.ts";
 
-const p = tempProject();
+const p = tempDir();
 const host = p.path("host");
 const bin = join(host, "palhm");
 let s3: RunningS3;

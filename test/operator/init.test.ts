@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { tempProject } from "../config/_fixture.ts";
+import { tempDir } from "../_support/tmp.ts";
 import { compiledBinary } from "../_support/binary.ts";
 
 const TSC = resolve(import.meta.dir, "../../node_modules/.bin/tsc");
-const p = tempProject();
+const p = tempDir();
 const bin = p.path("bin/palhm");
 afterAll(() => p.remove());
 

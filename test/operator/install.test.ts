@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { tempProject } from "../config/_fixture.ts";
+import { tempDir } from "../_support/tmp.ts";
 import { compiledBinary } from "../_support/binary.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const TSC = join(REPO, "node_modules/.bin/tsc");
-const p = tempProject();
+const p = tempDir();
 const root = p.path("root");
 let built: string;
 afterAll(() => p.remove());

@@ -7,10 +7,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, palhm } from "../cli/_cli.ts";
-import { tempProject } from "../config/_fixture.ts";
+import { CLI, palhm } from "../_support/cli.ts";
+import { tempDir } from "../_support/tmp.ts";
 
-const p = tempProject();
+const p = tempDir();
 afterAll(() => p.remove());
 const root = p.path("backups");
 const env = { PALHM_HOOKS: p.path("no-hooks.d"), PALHM_LOCK_DIR: p.path("locks") };

@@ -4,8 +4,9 @@
  * run on it (its own lock directory, no hooks directory).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { palhm, type CliResult } from "../cli/_cli.ts";
-import { useTempProjects, type TempProject } from "../config/_fixture.ts";
+import { palhm, type CliResult } from "../_support/cli.ts";
+import { useTempDirs } from "../_support/tmp.ts";
+import { type TempDir } from "../_support/tmp.ts";
 import { mustRun } from "../_support/server.ts";
 
 export interface RecipeProject {
@@ -24,11 +25,11 @@ export interface RecipeProject {
 
 /** A maker of recipe projects for one test file: each is removed after its test. */
 export function useRecipeProjects(): () => RecipeProject {
-  const make = useTempProjects();
+  const make = useTempDirs();
   return () => _recipeProject(make());
 }
 
-function _recipeProject(p: TempProject): RecipeProject {
+function _recipeProject(p: TempDir): RecipeProject {
   const root = p.path("backups");
   let key: { identity: string; recipient: string } | undefined;
   return {

@@ -5,10 +5,10 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { palhm } from "../cli/_cli.ts";
-import { tempProject } from "../config/_fixture.ts";
+import { palhm } from "../_support/cli.ts";
+import { tempDir } from "../_support/tmp.ts";
 
-const p = tempProject();
+const p = tempDir();
 afterAll(() => p.remove());
 
 describe("palhm/recipes in a config", () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { age, files, filtered, gpg, gzip, mysql, postgres, sqlite, xz, zstd } from "palhm/recipes";
-import { errorOf } from "../config/_fixture.ts";
+import { errorOf } from "../_support/tmp.ts";
 
 const argvs = (p: readonly { argv: readonly string[] }[]) => p.map((e) => e.argv.join(" "));
 const KEY = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";

@@ -4,7 +4,7 @@ import { afterAll, expect, test } from "bun:test";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { palhm } from "../cli/_cli.ts";
+import { palhm } from "../_support/cli.ts";
 
 const FUTURE = "9999-12-31T23:59:59+00:00";
 const dir = mkdtempSync(join(tmpdir(), "palhm-future-copy-"));

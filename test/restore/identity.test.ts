@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { ResolvedExec, ResolvedObject } from "../../src/config/resolved.ts";
 import { SelectionError } from "../../src/restore/errors.ts";
 import { withIdentity } from "../../src/restore/identity.ts";
-import { palhm } from "../cli/_cli.ts";
+import { palhm } from "../_support/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "palhm-identity-"));
 const given = join(dir, "given.key");

@@ -7,14 +7,15 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expectConfigError, palhm } from "../cli/_cli.ts";
-import { useTempProjects, type TempProject } from "../config/_fixture.ts";
+import { expectConfigError, palhm } from "../_support/cli.ts";
+import { useTempDirs } from "../_support/tmp.ts";
+import { type TempDir } from "../_support/tmp.ts";
 
-const project = useTempProjects();
+const project = useTempDirs();
 const hasAnalyze = Bun.which("systemd-analyze") !== null;
 
 /** A config with a scheduled backup, a scheduled routine running it, and a task without a schedule. */
-function scheduled(p: TempProject, schedule = "*-*-* 03:30"): string {
+function scheduled(p: TempDir, schedule = "*-*-* 03:30"): string {
   return p.write({
     "palhm.config.ts": `import { defineConfig } from "palhm";
 export default defineConfig({
@@ -35,7 +36,7 @@ export default defineConfig({
 }
 
 /** Locks, hooks and status records (monitoring) in the test's directory, not the host's. */
-const env = (p: TempProject) => ({ PALHM_LOCK_DIR: p.path("locks"), PALHM_HOOKS: p.path("no-hooks.d"), PALHM_STATUS_DIR: p.path("status") });
+const env = (p: TempDir) => ({ PALHM_LOCK_DIR: p.path("locks"), PALHM_HOOKS: p.path("no-hooks.d"), PALHM_STATUS_DIR: p.path("status") });
 const units = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 const setting = (text: string, key: string) => [...text.matchAll(new RegExp(`^${key}=(.*)$`, "gm"))].map((m) => m[1]!);
 

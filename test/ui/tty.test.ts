@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isTerminal } from "../../src/ui/tty.ts";
-import { CLI, palhm } from "../cli/_cli.ts";
+import { CLI, palhm } from "../_support/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "palhm-tty-"));
 const config = join(dir, "palhm.config.ts");

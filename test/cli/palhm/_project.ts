@@ -1,9 +1,9 @@
 /** A PALHM user's setup in a temp directory: JSON configs, stand-in programs, and the real CLI run on them. */
 import { chmodSync } from "node:fs";
-import { tempProject, useRemovedAfterEach, type TempProject } from "../../config/_fixture.ts";
-import { palhm, type CliResult } from "../_cli.ts";
+import { tempDir, useRemovedAfterEach, type TempDir } from "../../_support/tmp.ts";
+import { palhm, type CliResult } from "../../_support/cli.ts";
 
-export interface PalhmProject extends TempProject {
+export interface PalhmProject extends TempDir {
   /** Writes an executable `#!/bin/sh` script and returns its path. */
   script(rel: string, body: string): string;
   /** Runs the real CLI in the project directory, with locks and hooks kept inside it. */
@@ -11,7 +11,7 @@ export interface PalhmProject extends TempProject {
 }
 
 function _project(): PalhmProject {
-  const p = tempProject();
+  const p = tempDir();
   return {
     ...p,
     script(rel, body) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { palhm } from "../../cli/_cli.ts";
+import { palhm } from "../../_support/cli.ts";
 import { prefixOf } from "../../../src/backup/prefix.ts";
 import { log } from "../../../src/log.ts";
 import { openS3Store } from "../../../src/backends/s3/store.ts";

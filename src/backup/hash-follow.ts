@@ -9,13 +9,20 @@
  * The file is reopened for reading through /proc/self/fd (a store hands out
  * a descriptor open for writing only).
  */
-import { closeSync, openSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { ThreadPool } from "../exec/threads.ts";
 import { ABANDON, DONE, RUNNING, startFollowWorker } from "./hash-follow-worker.ts";
 
 type _Message = { size: number; sha256: string } | { abandoned: true } | { error: string; code?: string };
 
 const _pool = new ThreadPool<_Message>(startFollowWorker, "the hashing thread");
+
+let _canFollow: boolean | undefined;
+
+/** Whether a file can be followed here: it is reopened through /proc/self/fd (absent from a few sandboxes). */
+export function canFollowFiles(): boolean {
+  return (_canFollow ??= existsSync("/proc/self/fd") && existsSync("/proc/self/fdinfo"));
+}
 
 export interface FileFollower {
   /** Bytes hashed so far (behind or at the writer). */

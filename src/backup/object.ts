@@ -19,7 +19,7 @@ import { runPipeline } from "../exec/pipeline.ts";
 import { readLoop } from "../exec/read-loop.ts";
 import { BackendError, ExecError, isPalhmError } from "../errors.ts";
 import type { Progress } from "../ui/progress.ts";
-import { followFile } from "./hash-follow.ts";
+import { canFollowFiles, followFile } from "./hash-follow.ts";
 
 export interface ObjectContext {
   readonly signal: AbortSignal;
@@ -45,7 +45,7 @@ const STORAGE_CODES = new Set(["ENOSPC", "EFBIG", "EDQUOT"]);
 
 /** Runs the object's pipeline into `sink` and closes the sink; rejects with the pipeline's or the storage's error (the caller aborts the sink). */
 export async function storeObject(o: ResolvedObject, sink: Sink, ctx: ObjectContext): Promise<StoredObject> {
-  return sink.fd !== undefined ? _intoFile(o, sink, sink.fd, ctx) : _throughPalhm(o, sink, ctx);
+  return sink.fd !== undefined && canFollowFiles() ? _intoFile(o, sink, sink.fd, ctx) : _throughPalhm(o, sink, ctx);
 }
 
 async function _intoFile(o: ResolvedObject, sink: Sink, fd: number, ctx: ObjectContext): Promise<StoredObject> {

@@ -4,7 +4,7 @@
  */
 import { closeSync } from "node:fs";
 import type { ManifestObject } from "../backup/manifest.ts";
-import { hashFile } from "../backup/hash-follow.ts";
+import { canFollowFiles, hashFile } from "../backup/hash-follow.ts";
 import type { CopyReader } from "../copies/reader.ts";
 import { VerifyError } from "../errors.ts";
 
@@ -70,7 +70,7 @@ export async function digestStream(
  * here.
  */
 export async function digestObject(copy: Pick<CopyReader, "read" | "openFile">, path: string, signal?: AbortSignal): Promise<Digest> {
-  const fd = await copy.openFile(path);
+  const fd = canFollowFiles() ? await copy.openFile(path) : null;
   if (fd === null) return digestStream(await copy.read(path), { signal });
   try {
     return await hashFile(fd, signal);

@@ -26,7 +26,7 @@ import { runOperation } from "../hooks/operation.ts";
 import type { RunContext } from "../run/context.ts";
 import { countedStream, progressFor, type Progress } from "../ui/progress.ts";
 import { assertMatches, DigestBuilder, digestObject, mismatch, type Digest } from "./hash-stream.ts";
-import { followFile } from "../backup/hash-follow.ts";
+import { canFollowFiles, followFile } from "../backup/hash-follow.ts";
 import { existingTargets, placeFiles, refuseOverwrite } from "./place.ts";
 import { applyOrder, pickCopy, pickPaths, restorePipelines } from "./select.ts";
 import { checkObjectPath, Stage } from "./stage.ts";
@@ -238,7 +238,7 @@ async function _feedFile(ctx: RunContext, object: ResolvedObject, file: string):
  * read). Null when the store keeps no local file.
  */
 async function _feedLocalFile(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, onBytes: (n: number) => void): Promise<Digest | null | undefined> {
-  const fd = await plan.copy.openFile(path);
+  const fd = canFollowFiles() ? await plan.copy.openFile(path) : null;
   if (fd === null) return undefined;
   try {
     const follower = followFile(fd);

@@ -11,7 +11,7 @@ import type { ResolvedBackupTask, ResolvedConfig, ResolvedRoutineTask } from "..
 import { runBackup } from "../../src/backup/run.ts";
 import { runRoutine } from "../../src/routine/run.ts";
 import type { RunContext } from "../../src/run/context.ts";
-import { recordingLog } from "../engine/_support/backup.ts";
+import { recordingLog } from "../_support/context.ts";
 import { tempDir, type TempDir } from "../_support/tmp.ts";
 import { openFds, zombieChildren } from "../_support/process.ts";
 

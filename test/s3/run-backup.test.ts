@@ -5,8 +5,8 @@ import { runBackup } from "../../src/backup/run.ts";
 
 import { decodeManifest } from "../../src/backup/manifest.ts";
 import { ExecError } from "../../src/errors.ts";
-import { ex, sh } from "../engine/_support/exec.ts";
-import { runContext, task } from "../engine/_support/backup.ts";
+import { ex, sh } from "../_support/context.ts";
+import { backupContext, task } from "../_support/backup.ts";
 import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex , openS3Copies } from "../_support/s3rver.ts";
 
 let s3: RunningS3;
@@ -43,7 +43,7 @@ describe("backup runs on aws-s3 (s3rver)", () => {
       { path: "etc/hostname.txt", pipeline: [sh("echo palhm-host")] },
       { path: "empty", pipeline: [ex(["true"])] },
     ]);
-    const { ctx } = runContext(t);
+    const { ctx } = backupContext(t);
     const result = await runBackup(t, ctx);
     expect(result.location).toBe(`s3://${s3.bucket}/e2e/run/${result.prefix}/`);
     const manifest = decodeManifest(await _get(`e2e/run/${result.prefix}/.palhm-manifest.json`));
@@ -64,7 +64,7 @@ describe("backup runs on aws-s3 (s3rver)", () => {
     await _put(`${root}/2020-01-03T00:00:00+00:00/.palhm-incomplete`, "dead run");
     await _put(`${root}/notes.txt`, "the user's own file");
     const t = task(s3Param(s3, { root, nbCopyLimit: 2n }), [{ path: "a", pipeline: [sh("echo new")] }]);
-    const { ctx } = runContext(t);
+    const { ctx } = backupContext(t);
     const result = await runBackup(t, ctx);
     expect(await _copies(root)).toEqual([
       ["2020-01-02T00:00:00+00:00", "legacy"],
@@ -80,7 +80,7 @@ describe("backup runs on aws-s3 (s3rver)", () => {
       { path: "ok", pipeline: [ex(["head", "-c", "100000", "/dev/zero"])] },
       { path: "bad", pipeline: [sh("head -c 1000 /dev/zero; exit 3")] },
     ]);
-    const { ctx } = runContext(t, { workers: 1 });
+    const { ctx } = backupContext(t, { workers: 1 });
     await expect(runBackup(t, ctx)).rejects.toBeInstanceOf(ExecError);
     expect(await _copies(root)).toEqual([["2020-01-01T00:00:00+00:00", "legacy"]]);
   });

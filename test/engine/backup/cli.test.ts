@@ -2,12 +2,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { isGone } from "../_support/exec.ts";
-import { tempDir } from "../_support/backup.ts";
+import { isGone } from "../../_support/process.ts";
+import { fileTempDir } from "../../_support/tmp.ts";
 
 const cli = resolve(import.meta.dir, "../../../src/cli.ts");
-const base = tempDir("backup-cli");
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const base = fileTempDir("backup-cli");
 let n = 0;
 
 function project(objects: unknown[], extra: Record<string, unknown> = {}) {

@@ -3,8 +3,9 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Schedule, groupLevels, runScheduled } from "../../../src/backup/dag.ts";
 import { runBackup } from "../../../src/backup/run.ts";
-import { ex, sh } from "../_support/exec.ts";
-import { runContext, task, tempDir } from "../_support/backup.ts";
+import { ex, sh } from "../../_support/context.ts";
+import { backupContext, task } from "../../_support/backup.ts";
+import { fileTempDir } from "../../_support/tmp.ts";
 
 const g = (id: string, ...depends: string[]) => ({ id, depends });
 const item = (name: string, group: string) => ({ name, group });
@@ -76,8 +77,7 @@ describe("object group DAG (scheduling)", () => {
 });
 
 describe("object group DAG (observed from the processes)", () => {
-  const dir = tempDir("dag");
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = fileTempDir("dag");
   const logFile = (name: string) => join(dir, name);
   const marker = (log: string, id: string) => sh(`echo "start ${id}" >> "$0"; seq 20000 | sha256sum >/dev/null; echo "end ${id}" >> "$0"`, {}, log);
 
@@ -89,7 +89,7 @@ describe("object group DAG (observed from the processes)", () => {
       { path: "a2", group: "a", pipeline: [marker(log, "a2")] },
       { path: "b1", group: "b", pipeline: [marker(log, "b1")] },
     ], [g("a"), g("b", "a"), g("c", "b")]);
-    await runBackup(t, runContext(t, { workers: 4 }).ctx);
+    await runBackup(t, backupContext(t, { workers: 4 }).ctx);
     const lines = readFileSync(log, "utf8").trim().split("\n");
     const at = (s: string) => lines.indexOf(s);
     for (const a of ["a1", "a2"]) expect(at(`end ${a}`)).toBeLessThan(at("start b1"));
@@ -104,14 +104,14 @@ describe("object group DAG (observed from the processes)", () => {
       { path: "writer", group: "x", pipeline: [sh(`echo hi > "$0"`, {}, fifo)] },
       { path: "reader", group: "y", pipeline: [ex(["cat", fifo])] },
     ], [g("x"), g("y")]);
-    const r = await runBackup(t, runContext(t, { workers: 2 }).ctx);
+    const r = await runBackup(t, backupContext(t, { workers: 2 }).ctx);
     expect(r.objects.find((o) => o.path === "reader")?.size).toBe(3);
   });
 
   test("with workers 1, objects run one after another", async () => {
     const log = logFile("seq");
     const t = task({ type: "null" }, ["o1", "o2", "o3", "o4"].map((id) => ({ path: id, pipeline: [marker(log, id)] })));
-    await runBackup(t, runContext(t, { workers: 1 }).ctx);
+    await runBackup(t, backupContext(t, { workers: 1 }).ctx);
     const lines = readFileSync(log, "utf8").trim().split("\n");
     expect(lines).toEqual(["o1", "o2", "o3", "o4"].flatMap((id) => [`start ${id}`, `end ${id}`]));
   });

@@ -15,11 +15,11 @@ import { MANIFEST_NAME } from "../../../src/copies/names.ts";
 import { ExecError } from "../../../src/errors.ts";
 import type { Sink } from "../../../src/backends/store.ts";
 import type { Progress } from "../../../src/ui/progress.ts";
-import { ex, sh } from "../_support/exec.ts";
-import { localfs, runContext, task, tempDir } from "../_support/backup.ts";
+import { ex, sh } from "../../_support/context.ts";
+import { localfs, backupContext, task } from "../../_support/backup.ts";
+import { fileTempDir } from "../../_support/tmp.ts";
 
-const base = tempDir("backup-object");
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const base = fileTempDir("backup-object");
 let n = 0;
 const fresh = (name: string) => join(base, `${name}${n++}`);
 const sha256 = (bytes: Uint8Array) => new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
@@ -32,7 +32,7 @@ describe("on localfs the last process writes straight into the object's file", (
     const root = fresh("root");
     const where = fresh("stdout-of-last");
     const t = task(localfs(root, { fmode: 0o604 }), [{ path: "db/numbers", pipeline: [ex(["seq", "1", "300000"]), recordStdout(where)] }]);
-    const r = await runBackup(t, runContext(t).ctx);
+    const r = await runBackup(t, backupContext(t).ctx);
     const file = join(root, r.prefix, "db/numbers");
     expect(readFileSync(where, "utf8").trim()).toBe(file);
     const bytes = readFileSync(file);
@@ -45,7 +45,7 @@ describe("on localfs the last process writes straight into the object's file", (
   test("with allocSize far above the object, it ends exactly as long as what was written, blocks given back", async () => {
     const root = fresh("root");
     const t = task(localfs(root), [{ path: "small", pipeline: [ex(["head", "-c", "100000", "/dev/urandom"])], allocSize: 64_000_000n }]);
-    const r = await runBackup(t, runContext(t).ctx);
+    const r = await runBackup(t, backupContext(t).ctx);
     const file = join(root, r.prefix, "small");
     const st = lstatSync(file);
     expect(st.size).toBe(100_000);
@@ -56,7 +56,7 @@ describe("on localfs the last process writes straight into the object's file", (
   test("a process failing after writing part of the object fails the run naming it, and the copy is rolled back", async () => {
     const root = fresh("root");
     const t = task(localfs(root), [{ path: "half", pipeline: [sh("head -c 3000000 /dev/zero; exit 4")] }]);
-    const e = await runBackup(t, runContext(t).ctx).catch((e) => e);
+    const e = await runBackup(t, backupContext(t).ctx).catch((e) => e);
     expect(e).toBeInstanceOf(ExecError);
     expect(e.message).toContain(`object "half"`);
     expect(e.message).toContain("exited with code 4");

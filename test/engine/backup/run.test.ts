@@ -8,11 +8,12 @@ import { decodeManifest } from "../../../src/backup/manifest.ts";
 import { MANIFEST_NAME, MARK_NAME } from "../../../src/copies/names.ts";
 import { BackendError, ExecError, HookError } from "../../../src/errors.ts";
 import { VERSION } from "../../../src/version.ts";
-import { ex, sh, isGone } from "../_support/exec.ts";
-import { hooksWith, localfs, runContext, task, tempDir } from "../_support/backup.ts";
+import { ex, sh } from "../../_support/context.ts";
+import { isGone } from "../../_support/process.ts";
+import { hooksWith, localfs, backupContext, task } from "../../_support/backup.ts";
+import { fileTempDir } from "../../_support/tmp.ts";
 
-const base = tempDir("backup-run");
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const base = fileTempDir("backup-run");
 let n = 0;
 const freshRoot = () => join(base, `root${n++}`);
 
@@ -33,7 +34,7 @@ describe("backup run", () => {
       { path: "etc/os-release.zst", pipeline: [ex(["cat", "/etc/os-release"]), ex(["zstd", "-q"])] },
       { path: "numbers", pipeline: [ex(["seq", "1", "100000"])], allocSize: 10_000_000n },
     ]);
-    const { ctx } = runContext(t);
+    const { ctx } = backupContext(t);
     const before = new Date().toISOString().slice(0, 19);
     const r = await runBackup(t, ctx);
     const dir = join(root, r.prefix);
@@ -51,7 +52,7 @@ describe("backup run", () => {
   test("a failing object stops the running ones, rolls the copy back, leaves earlier copies byte for byte", async () => {
     const root = freshRoot();
     const ok = task(localfs(root), [{ path: "a", pipeline: [ex(["seq", "1000"])] }]);
-    const first = await runBackup(ok, runContext(ok).ctx);
+    const first = await runBackup(ok, backupContext(ok).ctx);
     const kept = snapshot(root);
     const fifo = join(root, "..", `fifo${n}`);
     Bun.spawnSync(["mkfifo", fifo]);
@@ -62,7 +63,7 @@ describe("backup run", () => {
       { path: "fails", pipeline: [sh(`read x < "$0"; echo partial; exit 4`, {}, fifo), ex(["cat"])] },
     ]);
     const t0 = performance.now();
-    const e = await runBackup(bad, runContext(bad, { workers: 2 }).ctx).catch((e) => e);
+    const e = await runBackup(bad, backupContext(bad, { workers: 2 }).ctx).catch((e) => e);
     expect(e).toBeInstanceOf(ExecError);
     expect(e.message).toContain(`task t, object "fails": \`sh -c 'read x < "$0"; echo partial; exit 4'`);
     expect(e.message).toContain("exited with code 4 (accepted: ==0)");
@@ -79,7 +80,7 @@ describe("backup run", () => {
     const taken = [prefixOf(new Date(now)), prefixOf(new Date(now + 1000))];
     for (const p of taken) mkCopy(root, p, "legacy", `mine ${p}`);
     const t = task(localfs(root), [{ path: "x", pipeline: [ex(["echo", "new"])] }]);
-    const r = await runBackup(t, runContext(t).ctx);
+    const r = await runBackup(t, backupContext(t).ctx);
     expect(r.prefix > taken[1]!).toBe(true);
     for (const p of taken) {
       expect(readdirSync(join(root, p))).toEqual(["data"]);
@@ -95,7 +96,7 @@ describe("backup run", () => {
     writeFileSync(join(root, "notes", "keep.txt"), "user data");
     writeFileSync(join(root, "README"), "user data");
     const t = task(localfs(root), [{ path: "x", pipeline: [ex(["echo", "new"])] }]);
-    const r = await runBackup(t, runContext(t).ctx);
+    const r = await runBackup(t, backupContext(t).ctx);
     // Named as a dead run's leftover, not as a copy rotation removed.
     expect(r.leftovers).toEqual(["2001-01-02T00:00:00+00:00"]);
     expect(r.removed).toEqual([]);
@@ -107,7 +108,7 @@ describe("backup run", () => {
     const root = freshRoot();
     for (const d of ["01", "02", "03"]) mkCopy(root, `2001-01-${d}T00:00:00+00:00`, "complete");
     const t = task(localfs(root, { nbCopyLimit: 2n }), [{ path: "x", pipeline: [ex(["echo", "new"])] }]);
-    const r = await runBackup(t, runContext(t).ctx);
+    const r = await runBackup(t, backupContext(t).ctx);
     expect(r.removed).toEqual(["2001-01-01T00:00:00+00:00", "2001-01-02T00:00:00+00:00"]);
     expect(readdirSync(root).sort()).toEqual(["2001-01-03T00:00:00+00:00", r.prefix]);
   });
@@ -116,7 +117,7 @@ describe("backup run", () => {
     const root = freshRoot();
     mkCopy(root, "2001-01-01T00:00:00+00:00", "complete");
     const t = task(localfs(root, { rootSizeLimit: 100n }), [{ path: "x", pipeline: [ex(["seq", "1000"])] }]);
-    const { ctx, lines } = runContext(t);
+    const { ctx, lines } = backupContext(t);
     const r = await runBackup(t, ctx);
     expect(readdirSync(root)).toEqual([r.prefix]);
     expect(lines.some((l) => l.type === "warn" && /removes EVERY older copy/.test(l.text))).toBe(true);
@@ -125,10 +126,10 @@ describe("backup run", () => {
   test("a failing inspect hook rolls the copy back; a storage failure names the object", async () => {
     const root = freshRoot();
     const t = task(localfs(root), [{ path: "x", pipeline: [ex(["echo", "y"])] }], [], hooksWith("inspect", () => { throw new Error("not today"); }));
-    await expect(runBackup(t, runContext(t).ctx)).rejects.toBeInstanceOf(HookError);
+    await expect(runBackup(t, backupContext(t).ctx)).rejects.toBeInstanceOf(HookError);
     expect(readdirSync(root)).toEqual([]);
     const t2 = task(localfs(root), [{ path: "x", pipeline: [ex(["echo", "y"])] }, { path: "x/y", pipeline: [ex(["echo", "z"])] }], [], undefined);
-    const e = await runBackup(t2, runContext(t2, { workers: 1 }).ctx).catch((e) => e);
+    const e = await runBackup(t2, backupContext(t2, { workers: 1 }).ctx).catch((e) => e);
     expect(e).toBeInstanceOf(BackendError);
     expect(e.message).toContain("not a directory");
     expect(readdirSync(root)).toEqual([]);
@@ -140,7 +141,7 @@ describe("backup run", () => {
     const fifo = join(base, `fifo-int${n}`);
     Bun.spawnSync(["mkfifo", fifo]);
     const t = task(localfs(root), [{ path: "x", pipeline: [sh(`echo $$ > "$0"; exec sleep 60`, {}, fifo)] }]);
-    const run = runBackup(t, runContext(t, { signal: ac.signal }).ctx);
+    const run = runBackup(t, backupContext(t, { signal: ac.signal }).ctx);
     const pid = Number((await Bun.file(fifo).text()).trim());
     const reason = new Error("SIGTERM");
     ac.abort(reason);
@@ -151,7 +152,7 @@ describe("backup run", () => {
 
   test("the null backend reads every byte and stores nothing", async () => {
     const t = task({ type: "null" }, [{ path: "big", pipeline: [ex(["head", "-c", "5000000", "/dev/zero"])] }]);
-    const r = await runBackup(t, runContext(t).ctx);
+    const r = await runBackup(t, backupContext(t).ctx);
     const expected = new Bun.CryptoHasher("sha256").update(new Uint8Array(5_000_000)).digest("hex");
     expect(r.objects).toMatchObject([{ path: "big", size: 5_000_000, sha256: expected }]);
     expect(r.removed).toEqual([]);
@@ -159,6 +160,6 @@ describe("backup run", () => {
 
   test("the null backend still fails on a bad exit code (check tasks)", async () => {
     const t = task({ type: "null" }, [{ path: "dnssec", pipeline: [ex(["printf", ""]), ex(["grep", "."])] }]);
-    await expect(runBackup(t, runContext(t).ctx)).rejects.toThrow("`grep .` exited with code 1 (accepted: ==0)");
+    await expect(runBackup(t, backupContext(t).ctx)).rejects.toThrow("`grep .` exited with code 1 (accepted: ==0)");
   });
 });

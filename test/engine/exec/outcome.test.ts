@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { judgeOutcomes, type ProcessOutcome } from "../../../src/exec/outcome.ts";
-import { ex } from "../_support/exec.ts";
+import { ex } from "../../_support/context.ts";
 
 const o = (argv: string[], exitCode: number | null, signalCode: string | null = null, over: Partial<ProcessOutcome> = {}): ProcessOutcome =>
   ({ exec: ex(argv, { ec: (over as { ec?: string }).ec }), exitCode, signalCode, stopped: false, ...over });

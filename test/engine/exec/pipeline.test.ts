@@ -3,7 +3,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runPipeline } from "../../../src/exec/pipeline.ts";
-import { ex, sh, isGone, execFailure } from "../_support/exec.ts";
+import { ex, sh, execFailure } from "../../_support/context.ts";
+import { isGone } from "../../_support/process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "palhm-pipeline-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { runPipeline } from "../../../src/exec/pipeline.ts";
 import { runExec } from "../../../src/exec/spawn.ts";
 import { STDERR_TAIL_BYTES, Tail, formatStderrTail, showsStderrLive } from "../../../src/exec/stderr.ts";
-import { ex, sh, execFailure } from "../_support/exec.ts";
+import { ex, sh, execFailure } from "../../_support/context.ts";
 
 const live = () => new AbortController().signal;
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { Interrupts, childBlockPrefix } from "../../../src/run/interrupt.ts";
 import { InterruptedError } from "../../../src/errors.ts";
-import { memoryLog } from "./_helpers.ts";
+import { recordingLog } from "../../_support/context.ts";
 
 function interrupts() {
-  const { log, lines } = memoryLog();
+  const { log, lines } = recordingLog();
   const exits: number[] = [];
   const i = new Interrupts({ log, forceExit: (s) => exits.push(s) });
   return { i, lines, exits };
@@ -26,7 +26,7 @@ describe("interrupts", () => {
     const { i, lines, exits } = interrupts();
     i.receive("SIGTERM");
     i.receive("SIGINT");
-    expect(lines.some((l) => l.includes("cleanup is still in progress"))).toBe(true);
+    expect(lines.some((l) => l.text.includes("cleanup is still in progress"))).toBe(true);
     expect(exits).toEqual([]);
     i.receive("SIGINT");
     expect(exits).toEqual([143]);
@@ -60,14 +60,14 @@ describe("interrupts", () => {
     i.receive("SIGTERM");
     i.dispose();
     expect(i.signal.aborted).toBe(false);
-    expect(lines.some((l) => l.startsWith("warn") && l.includes("SIGTERM") && l.includes("dropped"))).toBe(true);
+    expect(lines.some((l) => l.type === "warn" && l.text.includes("SIGTERM") && l.text.includes("dropped"))).toBe(true);
   });
 
   test("SIGKILL cannot be blocked", () => {
     const { i, lines } = interrupts();
     i.block(["SIGKILL"]);
     expect(i.blocked).toEqual([]);
-    expect(lines.some((l) => l.includes("cannot be blocked"))).toBe(true);
+    expect(lines.some((l) => l.text.includes("cannot be blocked"))).toBe(true);
     i.dispose();
   });
 });

@@ -3,12 +3,12 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { acquireLock, bootId, lockPath, procStart, type LockOwner } from "../../../src/run/lock.ts";
 import { LockError } from "../../../src/errors.ts";
-import { memoryLog, tempDir } from "./_helpers.ts";
+import { recordingLog } from "../../_support/context.ts";
+import { fileTempDir } from "../../_support/tmp.ts";
 
-const tmp = tempDir();
-afterAll(() => tmp[Symbol.dispose]());
+const base = fileTempDir("run-lock");
 let n = 0;
-const dir = () => join(tmp.dir, `locks${++n}`);
+const dir = () => join(base, `locks${++n}`);
 
 /** The pid of a process that has exited (and been reaped). */
 async function deadPid(): Promise<number> {
@@ -26,7 +26,7 @@ function plant(d: string, key: string, owner: Partial<LockOwner>): string {
 
 describe("run lock", () => {
   test("records the owner's pid, boot id and start time, and is released", () => {
-    const { log } = memoryLog();
+    const { log } = recordingLog();
     const d = dir();
     const lock = acquireLock("task\0a", "task a", log, d);
     const owner = JSON.parse(readFileSync(lock.path, "utf8")) as LockOwner;
@@ -39,7 +39,7 @@ describe("run lock", () => {
   });
 
   test("a second acquisition of a held lock fails at once, naming the holder", () => {
-    const { log } = memoryLog();
+    const { log } = recordingLog();
     const d = dir();
     const lock = acquireLock("k", "task a", log, d);
     let err: unknown;
@@ -56,7 +56,7 @@ describe("run lock", () => {
   });
 
   test("different keys do not block each other", () => {
-    const { log } = memoryLog();
+    const { log } = recordingLog();
     const d = dir();
     const a = acquireLock("task a on /x", "a", log, d);
     const b = acquireLock("task a on /y", "a", log, d);
@@ -65,36 +65,36 @@ describe("run lock", () => {
   });
 
   test("a lock whose process is gone is taken over, saying so at error level (shown under -q: a run died)", async () => {
-    const { log, lines } = memoryLog();
+    const { log, lines } = recordingLog();
     const d = dir();
     const pid = await deadPid();
     plant(d, "k", { pid });
     const lock = acquireLock("k", "task a", log, d);
     expect(JSON.parse(readFileSync(lock.path, "utf8")).pid).toBe(process.pid);
-    expect(lines.some((l) => l.startsWith("error") && l.includes(`process ${pid} is gone`))).toBe(true);
+    expect(lines.some((l) => l.type === "error" && l.text.includes(`process ${pid} is gone`))).toBe(true);
     lock.release();
   });
 
   test("a lock taken in another boot is taken over even if its pid is alive now", () => {
-    const { log, lines } = memoryLog();
+    const { log, lines } = recordingLog();
     const d = dir();
     plant(d, "k", { pid: process.pid, bootId: "00000000-0000-0000-0000-000000000000" });
     const lock = acquireLock("k", "task a", log, d);
-    expect(lines.some((l) => l.startsWith("error") && l.includes("another boot"))).toBe(true);
+    expect(lines.some((l) => l.type === "error" && l.text.includes("another boot"))).toBe(true);
     lock.release();
   });
 
   test("a lock whose pid now belongs to another process is taken over", () => {
-    const { log, lines } = memoryLog();
+    const { log, lines } = recordingLog();
     const d = dir();
     plant(d, "k", { pid: process.pid, procStart: "1" });
     const lock = acquireLock("k", "task a", log, d);
-    expect(lines.some((l) => l.includes("belongs to another process"))).toBe(true);
+    expect(lines.some((l) => l.text.includes("belongs to another process"))).toBe(true);
     lock.release();
   });
 
   test("release leaves alone a lock another run has taken over since", () => {
-    const { log } = memoryLog();
+    const { log } = recordingLog();
     const d = dir();
     const lock = acquireLock("k", "task a", log, d);
     writeFileSync(lock.path, JSON.stringify({ pid: 12345, bootId: bootId(), startTime: "x", procStart: "", key: "k" }));

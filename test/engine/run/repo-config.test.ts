@@ -2,22 +2,21 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CLI } from "../../_support/cli.ts";
-import { tempDir } from "./_helpers.ts";
+import { fileTempDir } from "../../_support/tmp.ts";
 
 const REPO = resolve(import.meta.dir, "../../..");
-const tmp = tempDir();
-afterAll(() => tmp[Symbol.dispose]());
+const base = fileTempDir("repo-config");
 
 /** The repository's palhm.config.ts and config/, copied to a temp project (so its ./backups is the test's). */
 function copyProject(): string {
-  const d = join(tmp.dir, "repo");
+  const d = join(base, "repo");
   cpSync(join(REPO, "palhm.config.ts"), join(d, "palhm.config.ts"));
   cpSync(join(REPO, "config"), join(d, "config"), { recursive: true });
   return d;
 }
 
 async function palhm(cwd: string, ...args: string[]) {
-  const p = Bun.spawn(["bun", CLI, ...args], { cwd, env: { ...process.env, PALHM_LOCK_DIR: join(tmp.dir, "locks") }, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(["bun", CLI, ...args], { cwd, env: { ...process.env, PALHM_LOCK_DIR: join(base, "locks") }, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { code, stdout, stderr };
 }
@@ -44,7 +43,7 @@ describe("the repository's palhm.config.ts", () => {
   });
 
   test("`palhm run --dry-run` shows the default routine with the backup expanded, and runs nothing", async () => {
-    const d = join(tmp.dir, "repo-dry");
+    const d = join(base, "repo-dry");
     cpSync(join(REPO, "palhm.config.ts"), join(d, "palhm.config.ts"));
     cpSync(join(REPO, "config"), join(d, "config"), { recursive: true });
     const r = await palhm(d, "run", "--dry-run");

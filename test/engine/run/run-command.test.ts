@@ -4,12 +4,11 @@ import { bootId, lockPath } from "../../../src/run/lock.ts";
 import { join } from "node:path";
 import { alive, inGroup, mkfifo, readFifo, watch, writeFifo } from "../../_support/process.ts";
 import { project } from "../../_support/cli.ts";
-import { tempDir } from "./_helpers.ts";
+import { fileTempDir } from "../../_support/tmp.ts";
 
-const tmp = tempDir();
-afterAll(() => tmp[Symbol.dispose]());
+const base = fileTempDir("run-command");
 let n = 0;
-const dir = () => join(tmp.dir, `p${++n}`);
+const dir = () => join(base, `p${++n}`);
 const q = JSON.stringify;
 
 /** A step that writes `text` to `file` (the test's own marker, appended). */

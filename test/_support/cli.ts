@@ -24,6 +24,13 @@ export interface CliOptions {
   readonly detached?: boolean;
 }
 
+/** Additions to the environment that leave out the caller's AWS and palhm settings, so a run sees only what the test sets. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const k of Object.keys(process.env)) if (k.startsWith("AWS_") || k.startsWith("PALHM_")) env[k] = undefined;
+  return { ...env, ...extra };
+}
+
 function _env(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string | undefined> = { ...process.env, PALHM_CONFIG: undefined, NO_COLOR: undefined, ...extra };
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;

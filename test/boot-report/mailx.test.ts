@@ -3,13 +3,15 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
-import { startSmtp, tempDir } from "./_support/peers.ts";
-import { bootReportCli, cleanEnv } from "./_support/run.ts";
+import { startSmtp } from "../_support/smtp.ts";
+import { tempDir } from "../_support/tmp.ts";
+import { bootReportCli } from "./_cli.ts";
+import { cleanEnv } from "../_support/cli.ts";
 
 const S_NAIL = "/usr/bin/s-nail";
-const home = tempDir();
+const home = tempDir("boot-report");
 // s-nail reads ~/.mailrc and may write ~/dead.letter: keep both in a temp home.
-const env = cleanEnv({ HOME: home.path, MAILRC: "/dev/null" });
+const env = cleanEnv({ HOME: home.dir, MAILRC: "/dev/null" });
 afterAll(() => home[Symbol.dispose]());
 
 function snailOpts(port: number): string[] {
@@ -38,7 +40,7 @@ describe("mailx MUA with s-nail and a real SMTP server", () => {
       env,
     );
     expect(r.stderr).not.toContain("error");
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0]!;
     expect(mail.rcptTo).toEqual(mailTo);
@@ -59,7 +61,7 @@ describe("mailx MUA with s-nail and a real SMTP server", () => {
       { mua: { type: "mailx", path: S_NAIL, intOpts: snailOpts(port) }, mailTo: ["root@example.com"] },
       env,
     );
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain(`the mailx program ${S_NAIL} exited with status`);
     expect(r.stderr).toMatch(/connect|refused/i);
     expect(r.stderr).not.toContain("internal error");
@@ -68,9 +70,9 @@ describe("mailx MUA with s-nail and a real SMTP server", () => {
 
 describe("mailx MUA command line", () => {
   test("runs PATH -S OPT... -s SUBJECT RECIPIENT... with the body on stdin", async () => {
-    using dir = tempDir();
-    const fake = join(dir.path, "mailx");
-    writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir.path}/argv"\ncat > "${dir.path}/stdin"\n`);
+    using dir = tempDir("boot-report");
+    const fake = join(dir.dir, "mailx");
+    writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir.dir}/argv"\ncat > "${dir.dir}/stdin"\n`);
     chmodSync(fake, 0o755);
     const r = await bootReportCli(
       {
@@ -84,21 +86,21 @@ describe("mailx MUA command line", () => {
       },
       env,
     );
-    expect(r.code).toBe(0);
-    expect(readFileSync(join(dir.path, "argv"), "utf8")).toBe(
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir.dir, "argv"), "utf8")).toBe(
       ["-S", "v15-compat", "-S", "mta=smtp://mx:25", "-s", `up: ${hostname()}`, "a@example.com", "b@example.com", ""].join("\n"),
     );
-    const body = readFileSync(join(dir.path, "stdin"), "utf8");
+    const body = readFileSync(join(dir.dir, "stdin"), "utf8");
     expect((Bun.YAML.parse(body) as any)["boot-report"].hostname).toBe(hostname());
   });
 
   test("a mailx that exits 1: exit 1 with the program, its status and its stderr", async () => {
-    using dir = tempDir();
-    const fake = join(dir.path, "mailx");
+    using dir = tempDir("boot-report");
+    const fake = join(dir.dir, "mailx");
     writeFileSync(fake, "#!/bin/sh\ncat >/dev/null\necho 'mailx: no such user' >&2\nexit 1\n");
     chmodSync(fake, 0o755);
     const r = await bootReportCli({ mua: { type: "mailx", path: fake, intOpts: [] }, mailTo: ["x"] }, env);
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain(`the mailx program ${fake} exited with status 1: mailx: no such user`);
   });
 
@@ -107,18 +109,18 @@ describe("mailx MUA command line", () => {
       { mua: { type: "mailx", path: "/nonexistent/mailx", intOpts: [] }, mailTo: ["root"] },
       env,
     );
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain("cannot run the mailx program /nonexistent/mailx");
   });
 
   test("a recipient starting with '-' is refused as a config error before mailx runs", async () => {
-    using dir = tempDir();
-    const ran = join(dir.path, "ran");
-    const fake = join(dir.path, "mailx");
+    using dir = tempDir("boot-report");
+    const ran = join(dir.dir, "ran");
+    const fake = join(dir.dir, "mailx");
     writeFileSync(fake, `#!/bin/sh\ntouch "${ran}"\n`);
     chmodSync(fake, 0o755);
     const r = await bootReportCli({ mua: { type: "mailx", path: fake, intOpts: [] }, mailTo: ["root", "-X"] }, env);
-    expect(r.code).toBe(2);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain("bootReport.mailTo[1]");
     expect(await Bun.file(ran).exists()).toBe(false);
   });

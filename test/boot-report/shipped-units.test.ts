@@ -2,11 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { tempDir } from "./_support/peers.ts";
-import { cleanEnv } from "./_support/run.ts";
+import { tempDir } from "../_support/tmp.ts";
+import { cleanEnv, palhm } from "../_support/cli.ts";
 
 const SYSTEMD = join(import.meta.dir, "../../config/systemd");
-const CLI = join(import.meta.dir, "../../src/cli.ts");
 const BIN = "/usr/local/bin/palhm";
 const hasAnalyze = Bun.which("systemd-analyze") !== null;
 
@@ -17,16 +16,16 @@ function execStart(unit: string): string[] {
 
 describe("shipped systemd units", () => {
   test.skipIf(!hasAnalyze)("pass systemd-analyze verify", () => {
-    using dir = tempDir();
+    using dir = tempDir("boot-report");
     const units = ["palhm-boot-report.service", "palhm-backup.service", "palhm-backup.timer", "palhm-failure@.service"];
     for (const u of units) {
       // The binary is not installed here: point ExecStart at one that is.
-      writeFileSync(join(dir.path, u), readFileSync(join(SYSTEMD, u), "utf8").replaceAll(BIN, "/bin/true"));
+      writeFileSync(join(dir.dir, u), readFileSync(join(SYSTEMD, u), "utf8").replaceAll(BIN, "/bin/true"));
     }
     // A template is verified through an instance, as OnFailure= names it.
     const instance = "palhm-failure@palhm-backup.service.service";
-    writeFileSync(join(dir.path, instance), readFileSync(join(dir.path, "palhm-failure@.service")));
-    const files = [...units.filter((u) => !u.endsWith("@.service")), instance].map((u) => join(dir.path, u));
+    writeFileSync(join(dir.dir, instance), readFileSync(join(dir.dir, "palhm-failure@.service")));
+    const files = [...units.filter((u) => !u.endsWith("@.service")), instance].map((u) => join(dir.dir, u));
     const verify = Bun.spawnSync(["systemd-analyze", "verify", "--man=no", ...files]);
     expect(verify.stderr.toString()).toBe("");
     expect(verify.exitCode).toBe(0);
@@ -35,13 +34,12 @@ describe("shipped systemd units", () => {
   test("the boot report unit's command line sends the report", async () => {
     const [bin, ...args] = execStart("palhm-boot-report.service");
     expect(bin).toBe(BIN);
-    using dir = tempDir();
-    const config = join(dir.path, "palhm.config.ts");
+    using dir = tempDir("boot-report");
+    const config = join(dir.dir, "palhm.config.ts");
     writeFileSync(config, `export default ${JSON.stringify({ bootReport: { mua: "stdout", mailTo: ["root"] } })};\n`);
-    const proc = Bun.spawn([process.execPath, CLI, "-f", config, ...args], { stdout: "pipe", stderr: "pipe", env: cleanEnv() });
-    const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
-    expect(code).toBe(0);
-    expect(out).toStartWith(`Boot Report from ${hostname()}\nroot\n\n`);
+    const r = await palhm(["-f", config, ...args], { env: cleanEnv() });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toStartWith(`Boot Report from ${hostname()}\nroot\n\n`);
   });
 
   test("the backup unit runs the backup task quietly", () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { hostname } from "node:os";
-import { snsError, startSns, type Publish } from "./_support/peers.ts";
-import { bootReportCli, cleanEnv } from "./_support/run.ts";
+import { snsError, startSns, type Publish } from "../_support/sns.ts";
+import { bootReportCli } from "./_cli.ts";
+import { cleanEnv } from "../_support/cli.ts";
 
 const KEY_ID = "AKIDPALHMTEST";
 const SECRET = "palhm-test-secret-do-not-print";
@@ -12,7 +13,7 @@ let sns: ReturnType<typeof startSns> | undefined;
 afterEach(() => sns?.close());
 
 /** The SDK finds the loopback endpoint through its standard variable, and credentials through the environment. */
-function awsEnv(url: string): Record<string, string> {
+function awsEnv(url: string): Record<string, string | undefined> {
   return cleanEnv({
     AWS_ENDPOINT_URL_SNS: url,
     AWS_ACCESS_KEY_ID: KEY_ID,
@@ -38,7 +39,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
     };
     const r = await bootReportCli(report, awsEnv(sns.url));
     expect(r.stderr).not.toContain("failed");
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(sns.publishes.map((p) => p.params.TopicArn)).toEqual([TOPIC_A, TOPIC_B]);
     for (const { params } of sns.publishes) {
       expect(params.Action).toBe("Publish");
@@ -55,7 +56,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
     sns = startSns();
     const arn = "arn:aws:sns:eu-west-1:123456789012:ops";
     const r = await bootReportCli(snsReport([arn]), awsEnv(sns.url));
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     const auth = sns.publishes[0]!.authorization!;
     expect(auth).toContain(`Credential=${KEY_ID}/`);
     expect(auth).toContain("/eu-west-1/sns/aws4_request");
@@ -65,7 +66,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
   test("403 from SNS: exit 1 naming the recipient and the error, no secret shown", async () => {
     sns = startSns(() => snsError(403, "AuthorizationError", "User is not authorized to perform SNS:Publish"));
     const r = await bootReportCli(snsReport([TOPIC_A], "us-east-1"), awsEnv(sns.url));
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`${TOPIC_A}: AuthorizationError(Exception)? \\(HTTP 403\\): User is not authorized`));
     expect(r.stderr).not.toContain(SECRET);
     expect(r.stderr).not.toContain("internal error");
@@ -76,7 +77,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
       p.params.TopicArn === TOPIC_B ? snsError(500, "InternalError", "the topic is having a bad day") : undefined;
     sns = startSns(failing);
     const r = await bootReportCli(snsReport([TOPIC_A, TOPIC_B], "us-east-1"), awsEnv(sns.url));
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain("SNS Publish failed for 1 of 2 recipients (1 sent)");
     expect(r.stderr).toMatch(new RegExp(`${TOPIC_B}: InternalError(Exception)? \\(HTTP 500\\): the topic is having a bad day`));
     expect(sns.publishes.filter((p) => p.params.TopicArn === TOPIC_A)).toHaveLength(1);
@@ -88,7 +89,7 @@ describe("aws-sns MUA against a loopback SNS Query API", () => {
     sns.close();
     sns = undefined;
     const r = await bootReportCli(snsReport([TOPIC_A], "us-east-1"), awsEnv(url));
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain(`SNS Publish failed for 1 of 1 recipients: ${TOPIC_A}: connect ECONNREFUSED`);
   });
 });

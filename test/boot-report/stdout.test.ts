@@ -2,8 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { timeZone } from "../../src/boot-report/facts.ts";
-import { tempDir } from "./_support/peers.ts";
-import { bootReportCli, cleanEnv } from "./_support/run.ts";
+import { tempDir } from "../_support/tmp.ts";
+import { bootReportCli } from "./_cli.ts";
+import { cleanEnv } from "../_support/cli.ts";
 
 const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 
@@ -16,7 +17,7 @@ describe("stdout MUA", () => {
       mua: { type: "stdout" },
       mailTo: ["root", "ops@example.com"],
     });
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     const h = hostname();
     expect(r.stdout).toBe(
       `Boot Report from ${h}\n` +
@@ -34,7 +35,7 @@ describe("stdout MUA", () => {
 
   test("with every fact on, uptime-since and uptime come from uptime(1)", async () => {
     const r = await bootReportCli({ mua: { type: "stdout" }, mailTo: ["root"] });
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     const doc = (Bun.YAML.parse(r.stdout.slice(r.stdout.indexOf("\n\n") + 2)) as any)["boot-report"];
     const since = Bun.spawnSync(["uptime", "--since"]).stdout.toString().trim();
     expect(doc["uptime-since"]).toBe(since);
@@ -51,14 +52,14 @@ describe("stdout MUA", () => {
   });
 
   test("bootWait systemd: a degraded system is stated in the report, which is still sent", async () => {
-    using bin = tempDir();
-    writeFileSync(`${bin.path}/systemctl`, "#!/bin/sh\n[ \"$*\" = 'is-system-running --wait' ] || exit 99\necho degraded\nexit 1\n");
-    chmodSync(`${bin.path}/systemctl`, 0o755);
+    using bin = tempDir("boot-report");
+    writeFileSync(`${bin.dir}/systemctl`, "#!/bin/sh\n[ \"$*\" = 'is-system-running --wait' ] || exit 99\necho degraded\nexit 1\n");
+    chmodSync(`${bin.dir}/systemctl`, 0o755);
     const r = await bootReportCli(
       { bootWait: "systemd", mua: { type: "stdout" }, mailTo: ["root"] },
-      cleanEnv({ PATH: `${bin.path}:${process.env.PATH}` }),
+      cleanEnv({ PATH: `${bin.dir}:${process.env.PATH}` }),
     );
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect((Bun.YAML.parse(r.stdout.slice(r.stdout.indexOf("\n\n") + 2)) as any)["boot-report"]["system-state"]).toBe(
       "degraded",
     );

@@ -3,7 +3,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { delay, waitForSystemd } from "../../src/boot-report/wait.ts";
 import { InterruptedError } from "../../src/errors.ts";
 import { log } from "../../src/log.ts";
-import { tempDir } from "./_support/peers.ts";
+import { tempDir } from "../_support/tmp.ts";
 
 describe("waiting before the boot report", () => {
   test("systemctl missing: the state says so instead of failing", async () => {
@@ -12,16 +12,16 @@ describe("waiting before the boot report", () => {
   });
 
   test("a running system reports 'running'", async () => {
-    using dir = tempDir();
-    const systemctl = `${dir.path}/systemctl`;
+    using dir = tempDir("boot-report");
+    const systemctl = `${dir.dir}/systemctl`;
     writeFileSync(systemctl, "#!/bin/sh\necho running\n");
     chmodSync(systemctl, 0o755);
     expect(await waitForSystemd({ log, signal: new AbortController().signal, systemctl })).toBe("running");
   });
 
   test("a boot that never finishes does not hold the report back past the limit", async () => {
-    using dir = tempDir();
-    const systemctl = `${dir.path}/systemctl`;
+    using dir = tempDir("boot-report");
+    const systemctl = `${dir.dir}/systemctl`;
     writeFileSync(systemctl, "#!/bin/sh\nexec sleep 60\n");
     chmodSync(systemctl, 0o755);
     const state = await waitForSystemd({ log, signal: new AbortController().signal, systemctl, limitMs: 200 });

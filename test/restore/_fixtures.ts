@@ -1,23 +1,16 @@
 /**
  * Test data for list/verify/restore: copies laid out on disk as a localfs
  * backend stores them (ROOT/PREFIX/PATH, the mark, the manifest with real
- * SHA-256s), temp directories, and resolved tasks built directly.
+ * SHA-256s), and resolved tasks built directly.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { createHash } from "node:crypto";
 import { MANIFEST_NAME, MARK_NAME } from "../../src/copies/names.ts";
 import { encodeManifest } from "../../src/backup/manifest.ts";
-import type { ResolvedBackupTask, ResolvedExec, ResolvedHookFn, ResolvedHooks, ResolvedObject, ResolvedConfig } from "../../src/config/resolved.ts";
+import type { ResolvedBackupTask, ResolvedExec, ResolvedHookFn, ResolvedHooks, ResolvedObject } from "../../src/config/resolved.ts";
 import type { HookState } from "../../src/hooks/types.ts";
-import { log } from "../../src/log.ts";
-import type { RunContext } from "../../src/run/context.ts";
-
-export async function tempDir(label: string): Promise<{ path: string; [Symbol.asyncDispose](): Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), `palhm-restore-${label}-`));
-  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
-}
+import { ex, resolvedConfig, runContext as context } from "../_support/context.ts";
 
 export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -54,7 +47,7 @@ export async function sh(script: string): Promise<Uint8Array> {
   return out;
 }
 
-export const exec = (...argv: string[]): ResolvedExec => ({ argv, env: {}, ec: { min: 0, max: 0, text: "==0" }, vlStderr: 1, vlStdout: 3 });
+export const exec = (...argv: string[]): ResolvedExec => ex(argv);
 
 export function obj(path: string, restore?: ResolvedExec[], group = "default"): ResolvedObject {
   return { path, group, pipeline: [exec("true")], ...(restore ? { restore } : {}) };
@@ -89,10 +82,6 @@ export function localTask(root: string, objects: ResolvedObject[], hooks: Resolv
   };
 }
 
-export function runContext(task: ResolvedBackupTask, signal = new AbortController().signal): RunContext {
-  const config: ResolvedConfig = {
-    sources: [], workers: 1, verbosity: 1, execs: new Map(), tasks: new Map([[task.id, task]]),
-    hooks: recordingHooks([]), hooksDir: "/nonexistent/palhm-hooks.d",
-  };
-  return { config, log, verbosity: 1, signal };
+export function runContext(task: ResolvedBackupTask, signal = new AbortController().signal): ReturnType<typeof context> {
+  return context(resolvedConfig([task], { hooks: recordingHooks([]) }), { signal });
 }

@@ -2,18 +2,15 @@
 import { describe, expect, test } from "bun:test";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { makeCopy, sh, tempDir } from "./_fixtures.ts";
+import { makeCopy, sh } from "./_fixtures.ts";
+import { palhm as cli } from "../_support/cli.ts";
+import { tempDir } from "../_support/tmp.ts";
 
-const CLI = join(import.meta.dir, "../../src/cli.ts");
 const P1 = "2022-05-01T06:59:17+00:00";
 const P2 = "2022-05-02T06:59:17+00:00";
 const P3 = "2022-05-03T06:59:17+00:00";
 
-async function palhm(config: string, ...args: string[]) {
-  const p = Bun.spawn(["bun", CLI, "-f", config, ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-  return { stdout, stderr, code };
-}
+const palhm = (config: string, ...args: string[]) => cli(["-f", config, ...args], { env: { NO_COLOR: "1" } });
 
 /** A project: a config whose task `backup` stores into `root`, restores into `out`, and whose hooks append to `hooks.log`. */
 async function project(dir: string) {
@@ -71,15 +68,15 @@ async function sampleCopy(dir: string, root: string, prefix: string, state: "com
 
 describe("palhm list", () => {
   test("one line per copy, oldest first, with state, objects and size; --json has the same facts", async () => {
-    await using tmp = await tempDir("cli");
-    const { root, config } = await project(tmp.path);
-    await sampleCopy(tmp.path, root, P1, "legacy");
-    await sampleCopy(tmp.path, root, P2);
-    await sampleCopy(tmp.path, root, P3, "incomplete");
+    await using tmp = tempDir("restore-cli");
+    const { root, config } = await project(tmp.dir);
+    await sampleCopy(tmp.dir, root, P1, "legacy");
+    await sampleCopy(tmp.dir, root, P2);
+    await sampleCopy(tmp.dir, root, P3, "incomplete");
     await mkdir(join(root, "not-a-copy"));
 
     const text = await palhm(config, "list", "backup");
-    expect(text.code).toBe(0);
+    expect(text.status).toBe(0);
     const lines = text.stdout.trim().split("\n");
     expect(lines.map((l) => l.split(/\s+/).slice(0, 4).join(" "))).toEqual([
       `${P1} legacy 3 objects`,
@@ -88,7 +85,7 @@ describe("palhm list", () => {
     ]);
 
     const json = await palhm(config, "list", "backup", "--json");
-    expect(json.code).toBe(0);
+    expect(json.status).toBe(0);
     const doc = JSON.parse(json.stdout);
     expect(doc.copies.map((c: { prefix: string; state: string; objects: number }) => [c.prefix, c.state, c.objects])).toEqual([
       [P1, "legacy", 3],
@@ -99,23 +96,23 @@ describe("palhm list", () => {
   });
 
   test("an unknown task is a usage error (exit 2)", async () => {
-    await using tmp = await tempDir("cli");
-    const { config } = await project(tmp.path);
+    await using tmp = tempDir("restore-cli");
+    const { config } = await project(tmp.dir);
     const r = await palhm(config, "list", "nope");
-    expect(r.code).toBe(2);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain(`no task "nope"`);
   });
 });
 
 describe("palhm verify", () => {
   test("a sound copy passes; one flipped byte, a truncated and a missing object fail naming each", async () => {
-    await using tmp = await tempDir("cli");
-    const { root, config } = await project(tmp.path);
-    await sampleCopy(tmp.path, root, P1);
-    const dir = await sampleCopy(tmp.path, root, P2);
+    await using tmp = tempDir("restore-cli");
+    const { root, config } = await project(tmp.dir);
+    await sampleCopy(tmp.dir, root, P1);
+    const dir = await sampleCopy(tmp.dir, root, P2);
 
     const ok = await palhm(config, "verify", "backup");
-    expect(ok.code).toBe(0);
+    expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(new RegExp(`^${P2.replace("+", "\\+")}  ok +3 objects match the manifest$`, "m"));
 
     const sql = await readFile(join(dir, "db/all.sql"));
@@ -126,14 +123,14 @@ describe("palhm verify", () => {
     await writeFile(join(dir, "stray"), "x");
 
     const bad = await palhm(config, "verify", "backup");
-    expect(bad.code).toBe(1);
+    expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/db\/all\.sql is corrupt \(sha256 expected/);
     expect(bad.stderr).toMatch(/os-release is corrupt \(truncated: size expected 8 bytes, got 3/);
     expect(bad.stderr).toContain("files.tar.zst is missing");
     expect(bad.stderr).toContain("stray is not in the manifest");
 
     const json = await palhm(config, "verify", "backup", "--all", "--json");
-    expect(json.code).toBe(1);
+    expect(json.status).toBe(1);
     const doc = JSON.parse(json.stdout);
     expect(doc.ok).toBe(false);
     expect(doc.copies.map((c: { prefix: string; ok: boolean }) => [c.prefix, c.ok])).toEqual([[P1, true], [P2, false]]);
@@ -144,11 +141,11 @@ describe("palhm verify", () => {
 
 describe("a copy whose manifest cannot be read (damaged)", () => {
   test("list shows it as damaged; verify --all checks and reports every copy and fails; restore refuses it by name", async () => {
-    await using tmp = await tempDir("cli");
-    const { root, config } = await project(tmp.path);
-    await sampleCopy(tmp.path, root, P1);
-    const damaged = await sampleCopy(tmp.path, root, P2);
-    await sampleCopy(tmp.path, root, P3);
+    await using tmp = tempDir("restore-cli");
+    const { root, config } = await project(tmp.dir);
+    await sampleCopy(tmp.dir, root, P1);
+    const damaged = await sampleCopy(tmp.dir, root, P2);
+    await sampleCopy(tmp.dir, root, P3);
     const text = await readFile(join(damaged, ".palhm-manifest.json"), "utf8");
     await writeFile(join(damaged, ".palhm-manifest.json"), text.slice(0, text.length / 2)); // truncated
 
@@ -156,56 +153,56 @@ describe("a copy whose manifest cannot be read (damaged)", () => {
     expect(list.copies.map((c: { prefix: string; state: string }) => [c.prefix, c.state])).toEqual([[P1, "complete"], [P2, "damaged"], [P3, "complete"]]);
 
     const all = await palhm(config, "verify", "backup", "--all");
-    expect(all.code).toBe(1);
+    expect(all.status).toBe(1);
     expect(all.stdout).toMatch(new RegExp(`^${P1.replace("+", "\\+")}  ok `, "m"));
     expect(all.stdout).toMatch(new RegExp(`^${P2.replace("+", "\\+")}  DAMAGED `, "m"));
     expect(all.stdout).toMatch(new RegExp(`^${P3.replace("+", "\\+")}  ok `, "m"));
     expect(all.stderr).toContain(`${P2}: damaged`);
     expect(all.stderr).not.toContain("internal error");
 
-    const named = await palhm(config, "restore", "backup", "--copy", P2, "--to", join(tmp.path, "x"));
-    expect(named.code).toBe(1);
+    const named = await palhm(config, "restore", "backup", "--copy", P2, "--to", join(tmp.dir, "x"));
+    expect(named.status).toBe(1);
     expect(named.stderr).toContain(`copy ${P2} of task backup is damaged`);
   });
 });
 
 describe("palhm restore", () => {
   test("round trip through the restore pipelines, db group first, hooks in order", async () => {
-    await using tmp = await tempDir("cli");
-    const { root, out, config, hooksLog } = await project(tmp.path);
-    await sampleCopy(tmp.path, root, P1);
-    await sampleCopy(tmp.path, root, P2);
+    await using tmp = tempDir("restore-cli");
+    const { root, out, config, hooksLog } = await project(tmp.dir);
+    await sampleCopy(tmp.dir, root, P1);
+    await sampleCopy(tmp.dir, root, P2);
 
     const r = await palhm(config, "restore", "backup", "--object", "files.tar.zst", "--object=db/all.sql");
     expect(r.stderr).toContain(`restored 2 object(s) of copy ${P2}`);
-    expect(r.code).toBe(0);
-    expect(await readFile(join(out, "restored.sql"))).toEqual(await readFile(join(tmp.path, "db.sql")));
+    expect(r.status).toBe(0);
+    expect(await readFile(join(out, "restored.sql"))).toEqual(await readFile(join(tmp.dir, "db.sql")));
     expect(await readFile(join(out, "tree/src/sub/file.txt"), "utf8")).toBe(`tree of ${P2}\n`);
     expect(r.stderr.indexOf("restoring db/all.sql")).toBeLessThan(r.stderr.indexOf("restoring files.tar.zst"));
     expect(await readFile(hooksLog, "utf8")).toBe(["pre", "inspect", "post", "finally"].map((s) => `restore ${s} ${P2}\n`).join(""));
   });
 
   test("all objects by default: the one without a restore pipeline is named, exit 2, nothing runs", async () => {
-    await using tmp = await tempDir("cli");
-    const { root, out, config, hooksLog } = await project(tmp.path);
-    await sampleCopy(tmp.path, root, P1);
+    await using tmp = tempDir("restore-cli");
+    const { root, out, config, hooksLog } = await project(tmp.dir);
+    await sampleCopy(tmp.dir, root, P1);
     const r = await palhm(config, "restore", "backup");
-    expect(r.code).toBe(2);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no restore pipeline for object os-release/);
     expect(await readdir(out)).toEqual(["tree"]);
     expect(await Bun.file(hooksLog).exists()).toBe(false);
   });
 
   test("a corrupted object stops the restore before anything is applied, exit 1; error and finally hooks run", async () => {
-    await using tmp = await tempDir("cli");
-    const { root, out, config, hooksLog } = await project(tmp.path);
-    const dir = await sampleCopy(tmp.path, root, P1);
+    await using tmp = tempDir("restore-cli");
+    const { root, out, config, hooksLog } = await project(tmp.dir);
+    const dir = await sampleCopy(tmp.dir, root, P1);
     const tar = await readFile(join(dir, "files.tar.zst"));
     tar[tar.length - 5]! ^= 0xff;
     await writeFile(join(dir, "files.tar.zst"), tar);
 
     const r = await palhm(config, "restore", "backup", "--object", "db/all.sql", "--object", "files.tar.zst");
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/object files\.tar\.zst of copy .* does not match its manifest \(sha256 expected/);
     expect(await readdir(out)).toEqual(["tree"]);
     expect(await readdir(join(out, "tree"))).toEqual([]);
@@ -213,44 +210,44 @@ describe("palhm restore", () => {
   });
 
   test("--to DIR writes files, refuses to overwrite (exit 2), --force replaces", async () => {
-    await using tmp = await tempDir("cli");
-    const { root, config } = await project(tmp.path);
-    await sampleCopy(tmp.path, root, P1);
-    const to = join(tmp.path, "files");
+    await using tmp = tempDir("restore-cli");
+    const { root, config } = await project(tmp.dir);
+    await sampleCopy(tmp.dir, root, P1);
+    const to = join(tmp.dir, "files");
 
     const first = await palhm(config, "restore", "backup", "--to", to);
-    expect(first.code).toBe(0);
-    expect(await readFile(join(to, "db/all.sql"))).toEqual(await readFile(join(tmp.path, "db.sql")));
+    expect(first.status).toBe(0);
+    expect(await readFile(join(to, "db/all.sql"))).toEqual(await readFile(join(tmp.dir, "db.sql")));
     expect((await readdir(to)).sort()).toEqual(["db", "files.tar.zst", "os-release"]);
 
     await writeFile(join(to, "os-release"), "mine");
     const again = await palhm(config, "restore", "backup", "--to", to);
-    expect(again.code).toBe(2);
+    expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/refusing to overwrite/);
     expect(again.stderr).not.toContain("USAGE"); // a refusal, not a malformed command line
     expect(await readFile(join(to, "os-release"), "utf8")).toBe("mine");
 
     const forced = await palhm(config, "restore", "backup", "--to", to, "--force", "--object", "os-release");
-    expect(forced.code).toBe(0);
+    expect(forced.status).toBe(0);
     expect(await readFile(join(to, "os-release"), "utf8")).toBe("ID=test\n");
   });
 
   test("an incomplete copy is refused; a legacy copy restores with a warning", async () => {
-    await using tmp = await tempDir("cli");
-    const { root, config } = await project(tmp.path);
-    await sampleCopy(tmp.path, root, P1, "legacy");
-    await sampleCopy(tmp.path, root, P2, "incomplete");
-    const to = join(tmp.path, "files");
+    await using tmp = tempDir("restore-cli");
+    const { root, config } = await project(tmp.dir);
+    await sampleCopy(tmp.dir, root, P1, "legacy");
+    await sampleCopy(tmp.dir, root, P2, "incomplete");
+    const to = join(tmp.dir, "files");
 
     const none = await palhm(config, "restore", "backup", "--to", to);
-    expect(none.code).toBe(1);
+    expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/no complete copy.*--copy/);
     const incomplete = await palhm(config, "restore", "backup", "--copy", P2, "--to", to);
-    expect(incomplete.code).toBe(2);
+    expect(incomplete.status).toBe(2);
     expect(incomplete.stderr).toMatch(/incomplete/);
 
     const legacy = await palhm(config, "restore", "backup", "--copy", P1, "--to", to, "--object", "os-release");
-    expect(legacy.code).toBe(0);
+    expect(legacy.status).toBe(0);
     expect(legacy.stderr).toMatch(/legacy copy \(no manifest\): its objects cannot be verified/);
     expect(await readFile(join(to, "os-release"), "utf8")).toBe("ID=test\n");
   });

@@ -2,10 +2,11 @@
 import { describe, expect, test } from "bun:test";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { makeCopy, tempDir } from "./_fixtures.ts";
+import { makeCopy } from "./_fixtures.ts";
+import { tempDir } from "../_support/tmp.ts";
+import { startPalhm } from "../_support/cli.ts";
 import { alive } from "../_support/process.ts";
 
-const CLI = join(import.meta.dir, "../../src/cli.ts");
 const P1 = "2022-05-01T06:59:17+00:00";
 
 /** A file appearing is the only event a child process can give us here: poll for it, with a deadline. */
@@ -59,9 +60,9 @@ export default defineConfig({
 
 describe("interrupting a restore", () => {
   test("SIGINT while a restore pipeline runs: the child is stopped, exit 130", async () => {
-    await using tmp = await tempDir("int");
-    const { config, pidFile } = await project(tmp.path);
-    const p = Bun.spawn(["bun", CLI, "-f", config, "restore", "backup", "--object", "db.sql"], { stdout: "pipe", stderr: "pipe" });
+    await using tmp = tempDir("restore-int");
+    const { config, pidFile } = await project(tmp.dir);
+    const p = startPalhm(["-f", config, "restore", "backup", "--object", "db.sql"]);
     const child = Number(await appears(pidFile));
     expect(alive(child)).toBe(true);
     p.kill("SIGINT");
@@ -72,12 +73,10 @@ describe("interrupting a restore", () => {
   });
 
   test("SIGTERM while --to files wait for the inspect hooks: nothing lands in DIR, the staging directory is removed, exit 143", async () => {
-    await using tmp = await tempDir("int");
-    const { config, inspected } = await project(tmp.path);
-    const to = join(tmp.path, "out");
-    const p = Bun.spawn(["bun", CLI, "-f", config, "restore", "backup", "--to", to], {
-      stdout: "pipe", stderr: "pipe", env: { ...process.env, HOLD_INSPECT: "1" },
-    });
+    await using tmp = tempDir("restore-int");
+    const { config, inspected } = await project(tmp.dir);
+    const to = join(tmp.dir, "out");
+    const p = startPalhm(["-f", config, "restore", "backup", "--to", to], { env: { HOLD_INSPECT: "1" } });
     await appears(inspected);
     expect((await readdir(to)).filter((n) => n.startsWith(".palhm-restore-"))).toHaveLength(1);
     p.kill("SIGTERM");

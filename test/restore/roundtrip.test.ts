@@ -7,15 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
-import { tempDir } from "./_fixtures.ts";
+import { palhm as cli } from "../_support/cli.ts";
+import { tempDir } from "../_support/tmp.ts";
 
-const CLI = join(import.meta.dir, "../../src/cli.ts");
 
-async function palhm(config: string, ...args: string[]) {
-  const p = Bun.spawn(["bun", CLI, "-f", config, ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-  return { stdout, stderr, code };
-}
+const palhm = (config: string, ...args: string[]) => cli(["-f", config, ...args], { env: { NO_COLOR: "1" } });
 
 /** A host with a web tree and a database, and a config backing both up into `backend`. */
 async function host(dir: string, backend: string) {
@@ -62,48 +58,48 @@ export default defineConfig({
 
 async function story(dir: string, config: string) {
   const run = await palhm(config, "run", "site");
-  expect(run.code).toBe(0);
+  expect(run.status).toBe(0);
 
   const list = await palhm(config, "list", "site", "--json");
-  expect(list.code).toBe(0);
+  expect(list.status).toBe(0);
   const copies = JSON.parse(list.stdout).copies;
   expect(copies.map((c: { state: string; objects: number }) => [c.state, c.objects])).toEqual([["complete", 2]]);
 
   const verify = await palhm(config, "verify", "site");
-  expect(verify.code).toBe(0);
+  expect(verify.status).toBe(0);
   expect(verify.stdout).toContain("2 objects match the manifest");
 
   const restore = await palhm(config, "restore", "site");
-  expect(restore.code).toBe(0);
+  expect(restore.status).toBe(0);
   expect(await readFile(join(dir, "restored/site.sql"))).toEqual(await readFile(join(dir, "db.sql")));
   for (const f of ["index.html", "img/logo.bin"]) {
     expect(await readFile(join(dir, "restored/tree/srv/www", f))).toEqual(await readFile(join(dir, "srv/www", f)));
   }
 
   const files = await palhm(config, "restore", "site", "--to", join(dir, "files"));
-  expect(files.code).toBe(0);
+  expect(files.status).toBe(0);
   expect((await readdir(join(dir, "files"))).sort()).toEqual(["db", "www.tar.zst"]);
   return copies[0].prefix as string;
 }
 
 describe("backup, list, verify, restore", () => {
   test("on localfs", async () => {
-    await using tmp = await tempDir("story");
-    const config = await host(tmp.path, JSON.stringify({ type: "localfs", root: join(tmp.path, "backups") }));
-    const prefix = await story(tmp.path, config);
+    await using tmp = tempDir("restore-story");
+    const config = await host(tmp.dir, JSON.stringify({ type: "localfs", root: join(tmp.dir, "backups") }));
+    const prefix = await story(tmp.dir, config);
 
     // Bit rot in the stored database dump: verify and restore both refuse it.
-    const stored = join(tmp.path, "backups", prefix, "db/site.sql.zst");
+    const stored = join(tmp.dir, "backups", prefix, "db/site.sql.zst");
     const bytes = await readFile(stored);
     bytes[bytes.length >> 1]! ^= 0x10;
     await writeFile(stored, bytes);
     const verify = await palhm(config, "verify", "site");
-    expect(verify.code).toBe(1);
+    expect(verify.status).toBe(1);
     expect(verify.stderr).toContain("db/site.sql.zst is corrupt");
-    await Bun.file(join(tmp.path, "restored/site.sql")).delete();
+    await Bun.file(join(tmp.dir, "restored/site.sql")).delete();
     const restore = await palhm(config, "restore", "site");
-    expect(restore.code).toBe(1);
-    expect(await Bun.file(join(tmp.path, "restored/site.sql")).exists()).toBe(false);
+    expect(restore.status).toBe(1);
+    expect(await Bun.file(join(tmp.dir, "restored/site.sql")).exists()).toBe(false);
   });
 
   describe("on S3", () => {
@@ -116,10 +112,10 @@ describe("backup, list, verify, restore", () => {
     });
 
     test("through s3rver", async () => {
-      await using tmp = await tempDir("story");
+      await using tmp = tempDir("restore-story");
       const backend = JSON.stringify({ type: "aws-s3", bucket: s3.bucket, root: `story-${Date.now()}`, endpoint: s3.endpoint });
-      const config = await host(tmp.path, backend);
-      await story(tmp.path, config);
+      const config = await host(tmp.dir, backend);
+      await story(tmp.dir, config);
     });
   });
 });

@@ -11,7 +11,8 @@ import { listCopies } from "../../src/restore/list.ts";
 import { runRestore } from "../../src/restore/restore.ts";
 import { verifyCopy } from "../../src/restore/verify.ts";
 import { backendCtx, s3Param, startS3rver, type RunningS3 } from "../_support/s3rver.ts";
-import { exec, obj, recordingHooks, runContext, sh, sha256, tempDir } from "./_fixtures.ts";
+import { exec, obj, recordingHooks, runContext, sh, sha256 } from "./_fixtures.ts";
+import { tempDir } from "../_support/tmp.ts";
 
 let s3: RunningS3;
 beforeAll(async () => {
@@ -52,19 +53,19 @@ function s3Task(root: string, objects: ResolvedBackupTask["objects"], calls: str
 
 describe("restore from S3", () => {
   test("tar | zstd tree and a database dump: listed, verified, restored byte-identical through staged files", async () => {
-    await using src = await tempDir("src");
-    await using out = await tempDir("out");
-    await using staging = await tempDir("staging");
-    await mkdir(join(src.path, "etc"), { recursive: true });
-    await writeFile(join(src.path, "etc/app.conf"), "port 5432\n");
-    await writeFile(join(src.path, "random.bin"), crypto.getRandomValues(new Uint8Array(200_000)));
-    const tarball = await sh(`tar -cf - -C '${src.path}' . | zstd -q -c`);
+    await using src = tempDir("restore-src");
+    await using out = tempDir("restore-out");
+    await using staging = tempDir("restore-staging");
+    await mkdir(join(src.dir, "etc"), { recursive: true });
+    await writeFile(join(src.dir, "etc/app.conf"), "port 5432\n");
+    await writeFile(join(src.dir, "random.bin"), crypto.getRandomValues(new Uint8Array(200_000)));
+    const tarball = await sh(`tar -cf - -C '${src.dir}' . | zstd -q -c`);
     const dump = new TextEncoder().encode("INSERT INTO t VALUES (42);\n".repeat(5000));
-    await mkdir(join(out.path, "tree"));
+    await mkdir(join(out.dir, "tree"));
     const calls: string[] = [];
     const task = s3Task("round-trip", [
-      obj("db/all.sql", [exec("sh", "-c", `cat > '${join(out.path, "restored.sql")}'`)]),
-      obj("files.tar.zst", [exec("zstd", "-d", "-q", "-c"), exec("tar", "-xf", "-", "-C", join(out.path, "tree"))]),
+      obj("db/all.sql", [exec("sh", "-c", `cat > '${join(out.dir, "restored.sql")}'`)]),
+      obj("files.tar.zst", [exec("zstd", "-d", "-q", "-c"), exec("tar", "-xf", "-", "-C", join(out.dir, "tree"))]),
     ], calls);
     const ctx = runContext(task);
     const backend = await openCopies(task.backend, { taskId: "t", log, signal: ctx.signal });
@@ -76,12 +77,12 @@ describe("restore from S3", () => {
       expect(listed[0]!.size).toBeGreaterThan(BigInt(dump.byteLength + tarball.byteLength));
       expect((await verifyCopy(await backend.openCopy("2022-05-01T06:59:17+00:00"))).ok).toBe(true);
 
-      const result = await runRestore(ctx, task, backend, { staging: staging.path });
+      const result = await runRestore(ctx, task, backend, { staging: staging.dir });
       expect(result.verified).toBe(true);
-      expect(await readFile(join(out.path, "restored.sql"))).toEqual(Buffer.from(dump));
-      expect(await readFile(join(out.path, "tree/etc/app.conf"), "utf8")).toBe("port 5432\n");
-      expect(await readFile(join(out.path, "tree/random.bin"))).toEqual(await readFile(join(src.path, "random.bin")));
-      expect(await readdir(staging.path)).toEqual([]); // staged files are gone
+      expect(await readFile(join(out.dir, "restored.sql"))).toEqual(Buffer.from(dump));
+      expect(await readFile(join(out.dir, "tree/etc/app.conf"), "utf8")).toBe("port 5432\n");
+      expect(await readFile(join(out.dir, "tree/random.bin"))).toEqual(await readFile(join(src.dir, "random.bin")));
+      expect(await readdir(staging.dir)).toEqual([]); // staged files are gone
       expect(calls).toEqual(["restore pre", "restore inspect", "restore post", "restore finally"]);
     } finally {
       await backend.close?.();
@@ -89,13 +90,13 @@ describe("restore from S3", () => {
   });
 
   test("one flipped byte in the bucket: verify names it, restore applies nothing", async () => {
-    await using out = await tempDir("out");
-    await using staging = await tempDir("staging");
+    await using out = tempDir("restore-out");
+    await using staging = tempDir("restore-staging");
     const a = new TextEncoder().encode("first object, sound\n");
     const b = new TextEncoder().encode("second object, about to rot\n");
     const task = s3Task("rot", [
-      obj("a", [exec("sh", "-c", `cat > '${join(out.path, "a")}'`)]),
-      obj("b", [exec("sh", "-c", `cat > '${join(out.path, "b")}'`)]),
+      obj("a", [exec("sh", "-c", `cat > '${join(out.dir, "a")}'`)]),
+      obj("b", [exec("sh", "-c", `cat > '${join(out.dir, "b")}'`)]),
     ]);
     const ctx = runContext(task);
     const backend = await openCopies(task.backend, { taskId: "t", log, signal: ctx.signal });
@@ -110,11 +111,11 @@ describe("restore from S3", () => {
       expect(verdict.ok).toBe(false);
       expect(verdict.objects.map((o) => [o.path, o.status])).toEqual([["a", "ok"], ["b", "corrupt"]]);
 
-      const e = await runRestore(ctx, task, backend, { staging: staging.path }).catch((e) => e);
+      const e = await runRestore(ctx, task, backend, { staging: staging.dir }).catch((e) => e);
       expect(e).toBeInstanceOf(VerifyError);
       expect(e.message).toMatch(/object b of copy .*\(sha256 expected/);
-      expect(await readdir(out.path)).toEqual([]);
-      expect(await readdir(staging.path)).toEqual([]);
+      expect(await readdir(out.dir)).toEqual([]);
+      expect(await readdir(staging.dir)).toEqual([]);
     } finally {
       await backend.close?.();
     }

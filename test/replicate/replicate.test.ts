@@ -1,6 +1,7 @@
 /** `palhm run` of a replicate task through the real CLI, localfs to localfs. */
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, unlinkSync } from "node:fs";
+import { tmpfsFor } from "../_support/tmpfs.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { project, type Project } from "../_support/cli.ts";
@@ -150,8 +151,10 @@ describe("replicate task, localfs to localfs", () => {
     const p = _project({ bigMiB: 300 });
     const [prefix] = await _backups(p, 1);
     const proc = p.start(["run", "offsite"]);
-    const partial = join(p.dst, prefix!, "big.bin");
-    for (const deadline = Date.now() + 60_000; !existsSync(partial) && Date.now() < deadline; ) await Bun.sleep(5);
+    const mark = join(p.dst, prefix!, ".palhm-incomplete");
+    for (const deadline = Date.now() + 60_000; !existsSync(mark) && Date.now() < deadline; ) await Bun.sleep(2);
+    // Stopped as soon as the replica exists: whatever its children still do, palhm cannot commit it any more.
+    proc.kill("SIGSTOP");
     proc.kill("SIGKILL");
     await proc.exited;
     expect(existsSync(join(p.dst, prefix!, ".palhm-incomplete"))).toBe(true);
@@ -164,6 +167,20 @@ describe("replicate task, localfs to localfs", () => {
     expect((await p.run(["verify", "offsite"])).status).toBe(0);
     unlinkSync(join(p.src, prefix!, "big.bin"));
   }, 120_000);
+});
+
+describe("a local object into a local replica", () => {
+  const full = tmpfsFor(join(base, "full"), "1m");
+  test.skipIf(full.cannotMount !== null)("moves in the kernel (cat between the two files): a full destination is cat's own ENOSPC, and the replica is rolled back", async () => {
+    const p = _project({ bigMiB: 2, to: `{ type: "localfs", root: ${JSON.stringify(join(full.path, "dst"))} }` });
+    await _backups(p, 1);
+    const r = await p.run(["run", "offsite"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("replicating object big.bin");
+    expect(r.stderr).toMatch(/cat: .*No space left on device/i);
+    expect(r.stderr).not.toContain("internal error");
+    expect(prefixes(join(full.path, "dst"))).toEqual([]);
+  });
 });
 
 describe("where copies are", () => {

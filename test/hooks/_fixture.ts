@@ -1,11 +1,11 @@
-/** Test fixtures for hooks: a temp hooks.d, executables, hook sets, a recording logger. */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+/** Test fixtures for hooks: a temp hooks.d, executables, hook sets, a runner. */
+import { chmodSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { createConsola } from "consola";
 import type { HookOp, HookState, ResolvedHookFn, ResolvedHooks } from "../../src/config/resolved.ts";
 import type { HookFn } from "../../src/config/types.ts";
 import { HookRunner, type HookRunnerOptions } from "../../src/hooks/runner.ts";
+import { noHooks, recordingLog } from "../_support/context.ts";
+import { tempDir } from "../_support/tmp.ts";
 
 export const STATES: readonly HookState[] = ["pre", "inspect", "post", "error", "finally"];
 
@@ -22,7 +22,8 @@ export interface Sandbox {
 }
 
 export function sandbox(): Sandbox {
-  const root = mkdtempSync(join(tmpdir(), "palhm-hooks-"));
+  const dir = tempDir("hooks");
+  const root = dir.dir;
   chmodSync(root, 0o755);
   const hooksDir = join(root, "hooks.d");
   Bun.spawnSync(["mkdir", "-m", "755", hooksDir]);
@@ -38,7 +39,7 @@ export function sandbox(): Sandbox {
       chmodSync(path, mode);
       return path;
     },
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => dir.remove(),
   };
 }
 
@@ -47,10 +48,6 @@ export function recorder(name: string, tail = ""): string {
   return `#!/bin/sh\necho "${name} $1 $2" >> "$JOURNAL"\n${tail}\n`;
 }
 
-export function noHooks(): ResolvedHooks {
-  const states = () => ({ pre: [], inspect: [], post: [], error: [], finally: [] });
-  return { backup: states(), restore: states() };
-}
 
 /** A hook set with `fns[op][state]` filled from a partial description. */
 export function hooks(
@@ -78,18 +75,6 @@ export function tsRecorder(sb: Sandbox, name: string, then?: HookFn): HookFn {
   return fn;
 }
 
-export interface LogRecord {
-  type: string;
-  message: string;
-}
-
-export function recordingLogger(records: LogRecord[] = []) {
-  return createConsola({
-    level: 5,
-    reporters: [{ log: (o) => records.push({ type: o.type, message: o.args.map(String).join(" ") }) }],
-  });
-}
-
 export function runner(sb: Sandbox, options: Partial<HookRunnerOptions> = {}): HookRunner {
   return new HookRunner({
     op: "backup",
@@ -97,7 +82,7 @@ export function runner(sb: Sandbox, options: Partial<HookRunnerOptions> = {}): H
     global: noHooks(),
     task: noHooks(),
     hooksDir: sb.hooksDir,
-    log: recordingLogger(),
+    log: recordingLog().log,
     verbosity: 0, // keep test output clean; pass-through is tested through the CLI
     signal: new AbortController().signal,
     env: { ...process.env, JOURNAL: sb.journal },

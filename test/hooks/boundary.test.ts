@@ -7,11 +7,11 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { finished as finish, startPalhm } from "../_support/cli.ts";
 import { mkfifo, readFifo, writeFifo } from "../_support/process.ts";
 import { recorder, sandbox, type Sandbox } from "./_fixture.ts";
 
-const cli = resolve(import.meta.dir, "../../src/cli.ts");
 let sb: Sandbox;
 afterEach(() => sb?.cleanup());
 
@@ -32,16 +32,7 @@ function project(gate?: { ready: string; hold: string }) {
 }
 
 function start(file: string) {
-  return Bun.spawn(["bun", cli, "-f", file, "run", "backup"], {
-    env: { ...process.env, PALHM_HOOKS: sb.hooksDir, JOURNAL: sb.journal, PALHM_LOCK_DIR: join(sb.root, "locks") },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-}
-
-async function finish(p: ReturnType<typeof start>) {
-  const [out, err, status] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-  return { status, out, err };
+  return startPalhm(["-f", file, "run", "backup"], { env: { PALHM_HOOKS: sb.hooksDir, JOURNAL: sb.journal, PALHM_LOCK_DIR: join(sb.root, "locks") } });
 }
 
 /** A script that leaves proof it ran. */
@@ -76,7 +67,7 @@ describe("every directory above a hook is checked, from / down", () => {
     chmodSync(sb.root, 0o757);
     const r = await finish(start(file));
     expect(r.status).toBe(1);
-    expect(r.err).toContain(`refusing to run hooks: ${sb.root} is writable by others (mode 0757), above ${sb.hooksDir}`);
+    expect(r.stderr).toContain(`refusing to run hooks: ${sb.root} is writable by others (mode 0757), above ${sb.hooksDir}`);
     expect(sb.lines()).toEqual([]);
     expect(copies(root)).toEqual([]);
   });
@@ -93,7 +84,7 @@ describe("every directory above a hook is checked, from / down", () => {
     const { file, root } = project();
     const r = await finish(start(file));
     expect(r.status).toBe(1);
-    expect(r.err).toContain(`${shared} is writable by group (mode 0775)`);
+    expect(r.stderr).toContain(`${shared} is writable by group (mode 0775)`);
     expect(sb.lines()).toEqual([]);
     expect(copies(root)).toEqual([]);
   });
@@ -122,8 +113,8 @@ describe("a hook swapped during the run never runs", () => {
     });
     expect(existsSync(marker)).toBe(false);
     expect(r.status).toBe(1);
-    expect(r.err).toContain(`refusing to run hooks: ${join(sb.hooksDir, "10-d")} is not the file that was checked: it was replaced during the run`);
-    expect(r.err).not.toContain("internal error");
+    expect(r.stderr).toContain(`refusing to run hooks: ${join(sb.hooksDir, "10-d")} is not the file that was checked: it was replaced during the run`);
+    expect(r.stderr).not.toContain("internal error");
     expect(sb.lines()).toEqual(["d backup pre"]);
     expect(copies(r.root)).toEqual([]);
   });
@@ -163,7 +154,7 @@ describe("a hook swapped during the run never runs", () => {
     });
     expect(existsSync(marker)).toBe(false);
     expect(r.status).toBe(1);
-    expect(r.err).toContain("it was replaced during the run");
+    expect(r.stderr).toContain("it was replaced during the run");
     expect(sb.lines()).toEqual(["d backup pre"]);
   });
 });

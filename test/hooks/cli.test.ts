@@ -1,10 +1,10 @@
 // Hooks end to end: the real CLI running a backup (and a restore) of a real config, hooks.d on disk.
 import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { palhm as cli, startPalhm } from "../_support/cli.ts";
 import { recorder, sandbox, type Sandbox } from "./_fixture.ts";
 
-const cli = resolve(import.meta.dir, "../../src/cli.ts");
 let sb: Sandbox;
 afterEach(() => sb?.cleanup());
 
@@ -41,15 +41,7 @@ export default defineConfig({
   return { file, root };
 }
 
-async function palhm(file: string, ...args: string[]) {
-  const p = Bun.spawn([process.execPath, cli, "-f", file, ...args], {
-    env: { ...process.env, PALHM_HOOKS: sb.hooksDir, JOURNAL: sb.journal },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, status] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-  return { status, out, err };
-}
+const palhm = (file: string, ...args: string[]) => cli(["-f", file, ...args], { env: { PALHM_HOOKS: sb.hooksDir, JOURNAL: sb.journal } });
 
 /** Copies under the root: complete ones have a manifest. */
 function copies(root: string) {
@@ -79,8 +71,8 @@ describe("hooks around palhm run (backup)", () => {
     const { file, root } = project();
     const r = await palhm(file, "run", "backup");
     expect(r.status).toBe(1);
-    expect(r.err).toContain(`hook ${hook} failed at backup pre: exit code 9`);
-    expect(r.err).not.toContain("    at ");
+    expect(r.stderr).toContain(`hook ${hook} failed at backup pre: exit code 9`);
+    expect(r.stderr).not.toContain("    at ");
     expect(sb.lines()).toEqual(["g backup pre", "d backup pre", "d backup error", "g backup error", "d backup finally", "g backup finally"]);
     expect(existsSync(root)).toBe(false);
   });
@@ -90,7 +82,7 @@ describe("hooks around palhm run (backup)", () => {
     const { file, root } = project(`{ backup: { inspect: rec("t", "inspect") } }`);
     const r = await palhm(file, "run", "backup");
     expect(r.status).toBe(1);
-    expect(r.err).toContain('hook "t" (task backup) failed at backup inspect: t refuses');
+    expect(r.stderr).toContain('hook "t" (task backup) failed at backup inspect: t refuses');
     expect(copies(root)).toEqual([]);
     expect(sb.lines().slice(-3)).toEqual(["t backup inspect", "g backup error", "g backup finally"]);
   });
@@ -100,7 +92,7 @@ describe("hooks around palhm run (backup)", () => {
     const { file, root } = project(`{ backup: { post: rec("t", "post") } }`);
     const r = await palhm(file, "run", "backup");
     expect(r.status).toBe(1);
-    expect(r.err).toContain('hook "t" (task backup) failed at backup post: t refuses');
+    expect(r.stderr).toContain('hook "t" (task backup) failed at backup post: t refuses');
     expect(copies(root)).toEqual([{ prefix: expect.any(String), complete: true }]);
   });
 
@@ -123,7 +115,7 @@ describe("hooks around palhm run (backup)", () => {
     const { file, root } = project();
     const r = await palhm(file, "run", "backup");
     expect(r.status).toBe(1);
-    expect(r.err).toContain(`${bad} is writable by others`);
+    expect(r.stderr).toContain(`${bad} is writable by others`);
     expect(sb.lines()).toEqual([]);
     expect(existsSync(root)).toBe(false);
   });
@@ -146,9 +138,9 @@ describe("hooks around palhm run (backup)", () => {
     const { file } = project();
     const r = await palhm(file, "run", "--json", "backup");
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.out).ok).toBe(true);
-    expect(r.err).toContain("hook says backup pre");
-    expect(r.err).toContain("hook warns");
+    expect(JSON.parse(r.stdout).ok).toBe(true);
+    expect(r.stderr).toContain("hook says backup pre");
+    expect(r.stderr).toContain("hook warns");
   });
 
   test("-q prints nothing of a hook that succeeds: its stdout is dropped, its stderr held", async () => {
@@ -157,7 +149,7 @@ describe("hooks around palhm run (backup)", () => {
     const { file } = project();
     const r = await palhm(file, "-q", "run", "backup");
     expect(r.status).toBe(0);
-    expect(r.err).toBe("");
+    expect(r.stderr).toBe("");
   });
 
   test("-q prints a failing hook's stderr with its failure, as TKLBAM's fixclock explains itself", async () => {
@@ -166,10 +158,10 @@ describe("hooks around palhm run (backup)", () => {
     const { file } = project();
     const r = await palhm(file, "-q", "run", "backup");
     expect(r.status).toBe(1);
-    expect(r.err).toContain(
+    expect(r.stderr).toContain(
       "failed at backup pre:\nexit code 1\nstderr of 10-fixclock (last lines):\n  ##########################\n  ## FIXCLOCK HOOK FAILED ##\n  ntpdate: no server suitable for synchronization found",
     );
-    expect(r.err.split("FIXCLOCK HOOK FAILED").length).toBe(2);
+    expect(r.stderr.split("FIXCLOCK HOOK FAILED").length).toBe(2);
   });
 });
 
@@ -181,11 +173,7 @@ describe("hooks when palhm is interrupted", () => {
     Bun.spawnSync(["mkfifo", fifo]);
     sb.script("10-block", `#!/bin/sh\necho "d $1 $2" >> "$JOURNAL"\n[ "$2" = pre ] || exit 0\necho $$ > ${pidfile}\nexec cat ${fifo}\n`);
     const { file, root } = project();
-    const p = Bun.spawn([process.execPath, cli, "-f", file, "run", "backup"], {
-      env: { ...process.env, PALHM_HOOKS: sb.hooksDir, JOURNAL: sb.journal },
-      stdout: "ignore",
-      stderr: "ignore",
-    });
+    const p = startPalhm(["-f", file, "run", "backup"], { env: { PALHM_HOOKS: sb.hooksDir, JOURNAL: sb.journal } });
     const deadline = Date.now() + 10_000;
     while (!existsSync(pidfile) || readFileSync(pidfile, "utf8") === "") {
       if (Date.now() > deadline) throw new Error("the pre hook never started");

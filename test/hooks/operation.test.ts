@@ -3,7 +3,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { HookError } from "../../src/errors.ts";
 import { hookFailuresOf, runOperation } from "../../src/hooks/operation.ts";
 import type { HookContext } from "../../src/hooks/types.ts";
-import { hooks, recorder, recordingLogger, runner, sandbox, tsRecorder, type LogRecord, type Sandbox } from "./_fixture.ts";
+import { recordingLog } from "../_support/context.ts";
+import { hooks, recorder, runner, sandbox, tsRecorder, type Sandbox } from "./_fixture.ts";
 
 let sb: Sandbox;
 afterEach(() => sb?.cleanup());
@@ -90,16 +91,16 @@ for (const op of ["backup", "restore"] as const) {
 
     test("a failing error or finally hook is logged and attached, never hides the original error", async () => {
       sb = sandbox();
-      const records: LogRecord[] = [];
+      const { log, lines } = recordingLog();
       sb.script("10-finally", `#!/bin/sh\n[ "$2" = finally ] && exit 2\nexit 0\n`);
       const global = hooks("global", { [op]: { error: [function alert() { throw new Error("mail server down"); }] } });
-      const err = await runOperation(runner(sb, { op, global, log: recordingLogger(records) }), {}, body({ fail: true })).catch((e) => e);
+      const err = await runOperation(runner(sb, { op, global, log }), {}, body({ fail: true })).catch((e) => e);
       expect(err.message).toBe("pipeline failed");
       expect(hookFailuresOf(err).map((f) => f.message)).toEqual([
         `hook "alert" (global) failed at ${op} error: mail server down`,
         `hook ${sb.hooksDir}/10-finally failed at ${op} finally: exit code 2`,
       ]);
-      expect(records.filter((r) => r.type === "error").map((r) => r.message)).toEqual([
+      expect(lines.filter((r) => r.type === "error").map((r) => r.text)).toEqual([
         `hook "alert" (global) failed at ${op} error: mail server down (while handling: pipeline failed)`,
         `hook ${sb.hooksDir}/10-finally failed at ${op} finally: exit code 2 (while handling: pipeline failed)`,
       ]);

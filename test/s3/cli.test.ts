@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { palhm, type CliResult } from "../_support/cli.ts";
 import { backendCtx, s3Param, startS3rver, type RunningS3 , openS3Copies } from "../_support/s3rver.ts";
 import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
 
@@ -46,26 +47,12 @@ export default defineConfig({
   return file;
 }
 
-async function _palhm(
-  args: string[],
-  secret: string | null,
-  env: Record<string, string> = {},
-  region: string | null = "us-east-1",
-): Promise<{ status: number; stderr: string; stdout: string }> {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION"]) delete base[k];
-  if (region) base.AWS_REGION = region;
-  if (secret !== null) Object.assign(base, { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: secret });
-  Object.assign(base, env);
-  const proc = Bun.spawn(["bun", "src/cli.ts", ...args], {
-    cwd: ROOT,
-    env: base,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [status, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
-  return { status, stdout, stderr };
+function _palhm(args: string[], secret: string | null, env: Record<string, string> = {}, region: string | null = "us-east-1"): Promise<CliResult> {
+  const aws: Record<string, string | undefined> = {};
+  for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION"]) aws[k] = undefined;
+  if (region) aws.AWS_REGION = region;
+  if (secret !== null) Object.assign(aws, { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: secret });
+  return palhm(args, { cwd: ROOT, env: { ...aws, ...env } });
 }
 
 describe("palhm run on aws-s3 (real CLI)", () => {

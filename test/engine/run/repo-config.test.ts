@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CLI } from "../../_support/cli.ts";
+import { palhm as cli } from "../../_support/cli.ts";
 import { fileTempDir } from "../../_support/tmp.ts";
 
 const REPO = resolve(import.meta.dir, "../../..");
@@ -15,11 +15,7 @@ function copyProject(): string {
   return d;
 }
 
-async function palhm(cwd: string, ...args: string[]) {
-  const p = Bun.spawn(["bun", CLI, ...args], { cwd, env: { ...process.env, PALHM_LOCK_DIR: join(base, "locks") }, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-  return { code, stdout, stderr };
-}
+const palhm = (cwd: string, ...args: string[]) => cli(args, { cwd, env: { PALHM_LOCK_DIR: join(base, "locks") } });
 
 function unzstd(file: string): Buffer {
   return Bun.spawnSync(["zstd", "-dc", file]).stdout;
@@ -29,8 +25,8 @@ describe("the repository's palhm.config.ts", () => {
   test("`palhm run backup` backs up host metadata and config/ through zstd into ./backups", async () => {
     const d = copyProject();
     const r = await palhm(d, "run", "backup");
-    if (r.code !== 0) console.error(r.stderr);
-    expect(r.code).toBe(0);
+    if (r.status !== 0) console.error(r.stderr);
+    expect(r.status).toBe(0);
     const copies = readdirSync(join(d, "backups"));
     expect(copies).toHaveLength(1);
     const copy = join(d, "backups", copies[0]!);
@@ -47,7 +43,7 @@ describe("the repository's palhm.config.ts", () => {
     cpSync(join(REPO, "palhm.config.ts"), join(d, "palhm.config.ts"));
     cpSync(join(REPO, "config"), join(d, "config"), { recursive: true });
     const r = await palhm(d, "run", "--dry-run");
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(r.stdout).toContain("cat /etc/os-release");
     expect(r.stdout).toContain("task backup");
     expect(r.stdout).toContain("dpkg-query -l | zstd -T0");
@@ -57,7 +53,7 @@ describe("the repository's palhm.config.ts", () => {
 
   test("the DNSSEC check example loads and plans dig | grep into the null backend", async () => {
     const r = await palhm(REPO, "-f", "config/dnssec-check.ts", "run", "--dry-run", "check-dnssec");
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     expect(r.stdout).toContain("dig +short +dnssec +notcp ANY example.com | grep .");
   });
 });

@@ -18,11 +18,11 @@ import { mismatch } from "../restore/hash-stream.ts";
 import { BackendError, ExecError, VerifyError } from "../errors.ts";
 import { storeCall } from "../copies/call.ts";
 import { VERSION } from "../version.ts";
-import { closeSync } from "node:fs";
+import { closeSync, fstatSync } from "node:fs";
 import type { ResolvedExec } from "../config/resolved.ts";
 import { EC_DEFAULT } from "../exec/ec.ts";
 import { runPipeline } from "../exec/pipeline.ts";
-import { canFollowFiles, followFile } from "../backup/hash-follow.ts";
+import { canFollowFiles, hashFile } from "../backup/hash-follow.ts";
 
 export interface Transferred {
   readonly prefix: string;
@@ -97,19 +97,25 @@ export async function transferCopy(copy: ScannedCopy, source: Copies, destinatio
 
 /**
  * A local source file into a local destination file without palhm touching
- * the bytes: `cat` moves them between the two descriptors, and a thread
- * hashes the destination file as it grows, so the digest checked against
- * the manifest is that of exactly the bytes stored.
+ * the bytes: `cat` moves them between the two descriptors while a thread
+ * hashes the source file (its own open file, its own offset), both at once;
+ * then the replica's size must be what was hashed.
  */
 async function _inKernel(source: number, sink: Sink, path: string, prefix: string, opts: TransferOptions): Promise<{ size: number; sha256: string }> {
-  const follower = followFile(sink.fd!);
+  const stop = new AbortController();
+  const signal = AbortSignal.any([opts.signal, stop.signal]);
   try {
-    await runPipeline([_CAT], { signal: opts.signal, verbosity: 0, label: `replicating object ${path} of copy ${prefix}`, objectPath: path, stdin: source, stdout: sink.fd! });
-    const [digest] = await Promise.all([follower.finish(), sink.close()]);
+    const hashing = hashFile(source, signal);
+    hashing.catch(() => {});
+    await runPipeline([_CAT], { signal, verbosity: 0, label: `replicating object ${path} of copy ${prefix}`, objectPath: path, stdin: source, stdout: sink.fd! });
+    const digest = await hashing;
+    const stored = fstatSync(sink.fd!).size;
+    await sink.close();
+    if (stored !== digest.size) throw new BackendError(`replicating object ${path} of copy ${prefix}: ${digest.size} bytes read, ${stored} stored`);
     opts.onBytes?.(path, digest.size);
     return digest;
   } catch (e) {
-    await follower.abandon();
+    stop.abort(e);
     await sink.abort(e).catch(() => {});
     // cat's own words say why (a full disk, an I/O error): they are the failure, not its exit code.
     const why = e instanceof ExecError ? e.stderrTail.trim().split("\n").at(-1) : undefined;

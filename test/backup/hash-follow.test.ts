@@ -1,12 +1,11 @@
 /** SHA-256 of an object file while the pipeline's last process is still writing it. */
-import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { followFile } from "../../src/backup/hash-follow.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "palhm-follow-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fileTempDir("follow");
 let n = 0;
 
 const sha256 = (bytes: Uint8Array) => new Bun.CryptoHasher("sha256").update(bytes).digest("hex");

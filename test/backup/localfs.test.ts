@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalfsStore } from "../../src/backends/localfs/store.ts";
@@ -8,9 +8,9 @@ import { MANIFEST_NAME, MARK_NAME, PrefixTakenError } from "../../src/copies/nam
 import type { Manifest } from "../../src/backup/manifest.ts";
 import { BackendError } from "../../src/errors.ts";
 import { log } from "../../src/log.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
-const base = mkdtempSync(join(tmpdir(), "palhm-localfs-"));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const base = fileTempDir("localfs");
 
 const ctx = { taskId: "t", log };
 const P1 = "2022-05-01T06:59:17+00:00";

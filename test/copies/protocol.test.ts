@@ -3,9 +3,8 @@
  * the tests and the real localfs one. What a copy's state is at every step,
  * whose copies a task may remove, and what a run killed at any step leaves.
  */
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Store } from "../../src/backends/store.ts";
 import { LocalfsStore } from "../../src/backends/localfs/store.ts";
@@ -15,9 +14,9 @@ import { MANIFEST_NAME, MARK_NAME } from "../../src/copies/names.ts";
 import type { Manifest } from "../../src/backup/manifest.ts";
 import { log } from "../../src/log.ts";
 import { memoryStore } from "../_support/memory-store.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
-const base = mkdtempSync(join(tmpdir(), "palhm-copies-"));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const base = fileTempDir("copies");
 let n = 0;
 
 const stores: [string, () => Store][] = [

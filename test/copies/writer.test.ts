@@ -4,18 +4,17 @@
  * failure) leaves nothing behind: no object file, no folder that would read as
  * a legacy copy, no open file.
  */
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Store } from "../../src/backends/store.ts";
 import { LocalfsStore } from "../../src/backends/localfs/store.ts";
 import { Copies } from "../../src/copies/copies.ts";
 import { log } from "../../src/log.ts";
 import { memoryStore } from "../_support/memory-store.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
-const base = mkdtempSync(join(tmpdir(), "palhm-writer-"));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const base = fileTempDir("writer");
 const P = "2022-05-01T06:59:17+00:00";
 
 /** `store` whose next openSink waits until `release()` is called; `aborted` counts the sinks it aborted. */

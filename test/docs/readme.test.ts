@@ -14,11 +14,11 @@
  *   `import core from "/usr/local/share/palhm/config/core.ts"` is checked
  *   against this repository's config/core.ts.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { palhm } from "../_support/cli.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const FRAGMENT = /^\/\/ fragment\b/;
@@ -54,7 +54,7 @@ export function tsBlocks(markdown: string): Block[] {
 
 const blocks = tsBlocks(readFileSync(join(REPO, "README.md"), "utf8"));
 const complete = blocks.filter((b) => !b.fragment);
-const dir = mkdtempSync(join(tmpdir(), "palhm-readme-"));
+const dir = fileTempDir("readme");
 const fileOf = (b: Block) => join(dir, `readme-line-${b.line}.config.ts`);
 /** tsc's errors, by block line, each as `README.md:LINE:COL: message`. */
 const typeErrors = new Map<number, string[]>();
@@ -82,7 +82,6 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("README.md's config examples", () => {
   test("there are complete configs to check (the parser found them)", () => {

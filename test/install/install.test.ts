@@ -1,13 +1,12 @@
 /** `palhm install` meeting a file system that refuses: a clear error naming the path, never "internal error". */
-import { afterAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { install } from "../../src/install/install.ts";
 import { isPalhmError } from "../../src/errors.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
-const base = mkdtempSync(join(tmpdir(), "palhm-install-"));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const base = fileTempDir("install");
 
 test("a file where PREFIX/share should be a folder is a task error naming the shipped config's folder", () => {
   const destdir = join(base, "root");

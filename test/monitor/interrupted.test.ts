@@ -1,14 +1,13 @@
 // The status record of a run stopped by SIGTERM ("interrupted"), and of one killed outright (still "running",
 // which `palhm status` sees through: its process is gone).
-import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { project, type Project } from "../_support/cli.ts";
 import { palhm } from "../_support/cli.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "palhm-monitor-int-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fileTempDir("monitor-int");
 
 async function untilRunning(file: string): Promise<void> {
   const deadline = Date.now() + 60_000;

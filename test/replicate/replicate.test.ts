@@ -1,13 +1,12 @@
 /** `palhm run` of a replicate task through the real CLI, localfs to localfs. */
-import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, unlinkSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync, unlinkSync } from "node:fs";
 import { tmpfsFor } from "../_support/tmpfs.ts";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { project, type Project } from "../_support/cli.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
-const base = mkdtempSync(join(tmpdir(), "palhm-replicate-"));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const base = fileTempDir("replicate");
 
 let n = 0;
 function _project(opts: { to?: string; copies?: string; bigMiB?: number } = {}): Project & { src: string; dst: string } {

@@ -1,14 +1,13 @@
 // Issue 13 item 10 through the real CLI: a copy named in the future (a clock that was wrong) is flagged by list,
 // never taken as "latest" by verify and restore without saying so, and rotation neither removes nor counts it.
-import { afterAll, expect, test } from "bun:test";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { cpSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { palhm } from "../_support/cli.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
 const FUTURE = "9999-12-31T23:59:59+00:00";
-const dir = mkdtempSync(join(tmpdir(), "palhm-future-copy-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fileTempDir("future-copy");
 
 test("a copy dated 9999-12-31 is flagged, passed over as latest with a warning, and takes no rotation slot", async () => {
   const root = join(dir, "b");

@@ -1,14 +1,14 @@
 /** `{identity}` in a restore pipeline: the private key named at restore time, else in the config, else in the environment. */
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterEach, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ResolvedExec, ResolvedObject } from "../../src/config/resolved.ts";
 import { SelectionError } from "../../src/restore/errors.ts";
 import { withIdentity } from "../../src/restore/identity.ts";
 import { palhm } from "../_support/cli.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "palhm-identity-"));
+const dir = fileTempDir("identity");
 const given = join(dir, "given.key");
 const configured = join(dir, "configured.key");
 const inEnv = join(dir, "env.key");
@@ -18,7 +18,6 @@ afterEach(() => {
   if (saved === undefined) delete process.env.PALHM_IDENTITY;
   else process.env.PALHM_IDENTITY = saved;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const exec = (argv: string[], env: Record<string, string> = {}): ResolvedExec => ({ argv, env, ec: { min: 0, max: 0, text: "==0" }, vlStderr: 1, vlStdout: 3 });
 const objects = (decrypt: ResolvedExec): Map<string, ResolvedObject> =>

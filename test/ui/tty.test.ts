@@ -3,17 +3,16 @@
  * log it selects: plain `[level] message` lines when stderr goes to a pipe
  * (cron mail, the journal), consola's fancy form on a terminal.
  */
-import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { closeSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isTerminal } from "../../src/ui/tty.ts";
 import { CLI, palhm } from "../_support/cli.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "palhm-tty-"));
+const dir = fileTempDir("tty");
 const config = join(dir, "palhm.config.ts");
 writeFileSync(config, `export default { tasks: { noop: { type: "routine", steps: [{ argv: ["true"] }] } } };\n`);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("isTerminal", () => {
   test("a regular file, /dev/null (a character device) and a pipe are not terminals", () => {

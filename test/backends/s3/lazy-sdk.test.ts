@@ -3,14 +3,14 @@
  * never load the AWS SDK, even when the config defines an aws-s3 task.
  * Module loads are recorded by a preload script in the palhm child process.
  */
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileTempDir } from "../../_support/tmp.ts";
 
 const ROOT = join(import.meta.dir, "../../..");
 const RECORDER = join(import.meta.dir, "fixtures/record-modules.ts");
-const dir = mkdtempSync(join(tmpdir(), "palhm-lazy-sdk-"));
+const dir = fileTempDir("lazy-sdk");
 const CONFIG = join(dir, "palhm.config.ts");
 writeFileSync(
   CONFIG,
@@ -26,7 +26,6 @@ export default defineConfig({
 });
 `,
 );
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Modules a child `bun` process loaded while running `args`, and its exit status. */
 async function _loaded(name: string, args: string[]): Promise<{ mods: string[]; status: number }> {

@@ -26,6 +26,14 @@ export function useFakeCredentials(): void {
   delete process.env.AWS_ENDPOINT_URL_S3;
 }
 
+/** Environment giving palhm fake credentials for an S3 server on 127.0.0.1. */
+export function s3Env(): Record<string, string | undefined> {
+  return {
+    AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1",
+    AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_S3: undefined,
+  };
+}
+
 export async function startS3rver(bucket = "palhm-test"): Promise<RunningS3> {
   useFakeCredentials();
   const dir = mkdtempSync(join(tmpdir(), "palhm-s3rver-"));

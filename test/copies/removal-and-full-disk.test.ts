@@ -8,7 +8,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { tmpfsFor } from "../_support/tmpfs.ts";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { copiesOf, faultProject, q, runPalhm, scratch } from "../faults/_support.ts";
+import { copiesOf } from "../_support/copies.ts";
+import { faultProject, q, runPalhm, scratch } from "../faults/_support.ts";
 
 const tmp = scratch("copies-faults");
 afterAll(() => tmp.dispose());

@@ -1,10 +1,9 @@
 /**
  * The fault suite's fixtures: a temp project whose hooks journal every state,
  * the real CLI started with a unique token in its environment (inherited by
- * every process it starts, so /proc finds them all), copies and their hashes.
+ * every process it starts, so /proc finds them all).
  */
-import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { finished, projectAt, type CliOptions, type CliResult, type Project } from "../_support/cli.ts";
@@ -117,69 +116,4 @@ export async function survivors(token: string, ms: number): Promise<number[]> {
     if (left.length === 0 || performance.now() > deadline) return left;
     await Bun.sleep(20);
   }
-}
-
-export type CopyState = "complete" | "incomplete" | "legacy";
-
-/** The copies under a localfs root, oldest first. */
-export function copiesOf(root: string): { prefix: string; state: CopyState }[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .sort()
-    .map((prefix) => {
-      const dir = join(root, prefix);
-      const state: CopyState = existsSync(join(dir, ".palhm-manifest.json")) ? "complete" : existsSync(join(dir, ".palhm-incomplete")) ? "incomplete" : "legacy";
-      return { prefix, state };
-    });
-}
-
-/** SHA-256 of every file under `dir`, by relative path. */
-export function hashTree(dir: string, rel = ""): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(join(dir, rel)).sort()) {
-    const r = rel ? `${rel}/${name}` : name;
-    const p = join(dir, r);
-    if (lstatSync(p).isDirectory()) Object.assign(out, hashTree(dir, r));
-    else out[r] = createHash("sha256").update(readFileSync(p)).digest("hex");
-  }
-  return out;
-}
-
-/** Environment giving palhm fake credentials for an S3 server on 127.0.0.1. */
-export function s3Env(): Record<string, string | undefined> {
-  return {
-    AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1",
-    AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_S3: undefined,
-  };
-}
-
-/**
- * A TCP port on 127.0.0.1 where no connection is ever established: a socket
- * that listens (backlog 0) and never accepts, its queue filled by one
- * connection, so the kernel drops every further SYN, as with a host that
- * stopped answering. Made with libc through bun:ffi (Bun's servers accept at once).
- */
-export async function unansweredPort(): Promise<{ port: number; close(): void }> {
-  const { dlopen, FFIType, ptr } = await import("bun:ffi");
-  const lib = dlopen("libc.so.6", {
-    socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
-    bind: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
-    listen: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
-    getsockname: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-    close: { args: [FFIType.i32], returns: FFIType.i32 },
-  });
-  const fd = lib.symbols.socket(2 /* AF_INET */, 1 /* SOCK_STREAM */, 0);
-  // struct sockaddr_in: family 2, port 0 (any), 127.0.0.1
-  const addr = new Uint8Array([2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
-  if (fd < 0 || lib.symbols.bind(fd, ptr(addr), 16) !== 0 || lib.symbols.listen(fd, 0) !== 0) throw new Error("cannot make a listening socket");
-  lib.symbols.getsockname(fd, ptr(addr), ptr(new Uint32Array([16])));
-  const port = (addr[2]! << 8) | addr[3]!;
-  const filler = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-  return {
-    port,
-    close() {
-      filler.end();
-      lib.symbols.close(fd);
-    },
-  };
 }

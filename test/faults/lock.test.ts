@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } fro
 import { join } from "node:path";
 import { lockPath } from "../../src/run/lock.ts";
 import { childrenOf } from "../_support/process.ts";
-import { copiesOf, faultProject, hashTree, q, runPalhm, scratch, startPalhm } from "./_support.ts";
+import { copiesOf, hashTree } from "../_support/copies.ts";
+import { faultProject, q, runPalhm, scratch, startPalhm } from "./_support.ts";
 import { mkfifo, readFifo, writeFifo } from "../_support/process.ts";
 
 const tmp = scratch("lock");

@@ -7,7 +7,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { copiesOf, faultProject, hashTree, markedAtLeast, q, runPalhm, scratch, survivors, startPalhm } from "./_support.ts";
+import { copiesOf, hashTree } from "../_support/copies.ts";
+import { faultProject, markedAtLeast, q, runPalhm, scratch, survivors, startPalhm } from "./_support.ts";
 import { mkfifo, readFifo } from "../_support/process.ts";
 
 const tmp = scratch("sigkill");

@@ -13,7 +13,10 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
 import { MAX_ATTEMPTS } from "../../src/aws/clients.ts";
-import { copiesOf, faultProject, hashTree, q, runPalhm, s3Env, scratch, unansweredPort } from "./_support.ts";
+import { copiesOf, hashTree } from "../_support/copies.ts";
+import { faultProject, q, runPalhm, scratch } from "./_support.ts";
+import { s3Env } from "../_support/s3rver.ts";
+import { unansweredPort } from "../_support/unanswered-port.ts";
 
 const tmp = scratch("storage");
 let s3: LoopbackS3;

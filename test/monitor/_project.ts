@@ -1,8 +1,8 @@
 /** A temp project for the monitoring tests: a config file, a backend root and a status directory, driven through the real CLI. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { palhm, type CliResult } from "../_support/cli.ts";
+import { projectAt, type CliResult } from "../_support/cli.ts";
+import { fileTempDir } from "../_support/tmp.ts";
 
 export interface Project {
   readonly dir: string;
@@ -15,10 +15,11 @@ export interface Project {
 /**
  * `body` is the TS source of the object passed to defineConfig; it may use the
  * names ROOT, STATUS_DIR and TEXTFILE, and read process.env (the tests vary
- * thresholds and failures through it).
+ * thresholds and failures through it). Call it at the top of a test file: the
+ * project is removed after the file's tests.
  */
 export function project(body: string): Project {
-  const dir = mkdtempSync(join(tmpdir(), "palhm-monitor-"));
+  const dir = fileTempDir("monitor");
   const root = join(dir, "backups");
   const statusDir = join(dir, "status");
   const textfile = join(dir, "metrics", "palhm.prom");
@@ -29,8 +30,6 @@ export function project(body: string): Project {
       `const ROOT = ${JSON.stringify(root)}, STATUS_DIR = ${JSON.stringify(statusDir)}, TEXTFILE = ${JSON.stringify(textfile)};\n` +
       `export default defineConfig(${body});\n`,
   );
-  return {
-    dir, root, statusDir, textfile,
-    run: (args, env = {}) => palhm(["-f", file, ...args], { env: { PALHM_HOOKS: join(dir, "no-hooks"), ...env } }),
-  };
+  const p = projectAt(dir, file);
+  return { dir, root, statusDir, textfile, run: (args, env = {}) => p.run(args, { env }) };
 }

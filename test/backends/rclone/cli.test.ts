@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { project } from "../../_support/cli.ts";
 import { sha256Hex } from "../../_support/s3rver.ts";
 import { obscure, startRcloneServer, type RcloneServer } from "../../_support/rclone.ts";
-import { copiesOf, faultProject, q, startPalhm, survivors } from "../../faults/_support.ts";
+import { copiesOf } from "../../_support/copies.ts";
+import { faultProject, q, survivors, startPalhm } from "../../faults/_support.ts";
 import { watch } from "../../_support/process.ts";
 
 // Real servers and many rclone runs on a machine shared with other test runs.

@@ -101,16 +101,18 @@ export function writeAtomically(path: string, text: string, mode = 0o644): void 
   const temp = `${path}.${process.pid}.tmp`;
   const fd = openSync(temp, "w", mode);
   try {
-    const bytes = Buffer.from(text);
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-    fsyncSync(fd);
+    try {
+      const bytes = Buffer.from(text);
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
   } catch (e) {
-    closeSync(fd);
     try {
       unlinkSync(temp);
     } catch {}
     throw e;
   }
-  closeSync(fd);
-  renameSync(temp, path);
 }

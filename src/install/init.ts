@@ -45,11 +45,6 @@ export function configTsconfig(): string {
   return JSON.stringify(tsconfig, null, 2) + "\n";
 }
 
-/** The starter config palhm init and palhm install write. */
-export function starterConfig(): string {
-  return _STARTER;
-}
-
 /** Writes the declarations of "palhm" under DIR/.palhm/types, replacing what an earlier palhm wrote there. */
 export function writeDeclarations(dir: string): void {
   const target = join(dir, TYPES_DIR);

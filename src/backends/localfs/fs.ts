@@ -3,7 +3,7 @@
  * symlinks: nothing is created, opened or removed through a link planted
  * inside the backend root, so an object path can never escape its copy.
  */
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, chmodSync, openSync, readdirSync, type Stats } from "node:fs";
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, chmodSync, openSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { BackendError } from "../../errors.ts";
 
@@ -82,15 +82,3 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Regular files under `dir`, recursively, links not followed: [relative path, size]. */
-export function walkFiles(dir: string, rel = ""): [string, bigint][] {
-  const out: [string, bigint][] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    const r = rel ? `${rel}/${name}` : name;
-    const st = lstatSync(p, { bigint: true });
-    if (st.isDirectory()) out.push(...walkFiles(p, r));
-    else if (st.isFile()) out.push([r, st.size]);
-  }
-  return out;
-}

@@ -207,26 +207,6 @@ export async function copyObject(
   }
 }
 
-/**
- * Deletes every object under a key prefix (batched) and aborts the unfinished
- * multipart uploads under it. `last`, if listed, is deleted only after all the
- * others (a copy's incomplete mark: it must outlive every object it vouches for).
- */
-export async function removeUnder(
-  b: Bucket,
-  prefix: string,
-  deleteBatch: number | undefined,
-  pageSize: number | undefined,
-  log: Logger,
-  last?: string,
-): Promise<void> {
-  const keys: string[] = [];
-  for await (const o of listObjects(b, prefix, pageSize)) keys.push(o.key);
-  await deleteKeys(b, keys.filter((k) => k !== last), deleteBatch);
-  await sweepUploads(b, prefix, log);
-  if (last !== undefined && keys.includes(last)) await deleteKeys(b, [last]);
-}
-
 /** Aborts the unfinished multipart uploads under a prefix, saying so. */
 export async function sweepUploads(b: Bucket, prefix: string, log: Logger): Promise<void> {
   const aborted = await abortUploads(b, prefix);

@@ -5,10 +5,10 @@ import { resolveRotation } from "../rotation-params.ts";
 import { getVerbosity } from "../../log.ts";
 import { rcloneSchema, type ResolvedRcloneParam } from "./params.ts";
 
-/** Flags whose value is a secret (`--sftp-pass`, `--s3-secret-access-key`, `--b2-key`, `--webdav-bearer-token`...; not `--ask-password`). */
-const _SECRET_FLAG = /^--(?![a-z0-9-]*ask-password$)[a-z0-9-]+-(pass|password|key|key-pem|secret-access-key|client-secret|customer-key|token|bearer-token|sas-url)$/;
-/** A connection-string parameter (`:sftp,host=h,pass=x:path`) that is a secret. */
-const _SECRET_PARAM = /^(pass|password|key|key_pem|secret_access_key|client_secret|token|bearer_token|sas_url)$/;
+/** Flags whose value is a secret (`--sftp-pass`, `--s3-secret-access-key`, `--b2-key`, `--webdav-bearer-token`, `--drive-service-account-credentials`...; not `--ask-password`). */
+const _SECRET_FLAG = /^--(?![a-z0-9-]*ask-password$)[a-z0-9-]+-(pass|password|key|key-pem|secret-access-key|client-secret|customer-key|token|bearer-token|sas-url|service-account-credentials)$/;
+/** A connection-string parameter (`:sftp,host=h,pass=x:path`, `:s3,...,session_token=x:bucket`) that is a secret. */
+const _SECRET_PARAM = /^(pass|password|key|key_pem|secret_access_key|session_token|client_secret|token|bearer_token|sas_url|service_account_credentials)$/;
 /**
  * Flags that would change what rclone lists, reads or deletes (filters, a dry
  * run, limits, prompts): rotation would miscount copies, a removal would do

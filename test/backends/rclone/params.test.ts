@@ -52,6 +52,16 @@ describe("rclone backend parameters", () => {
     expect(resolve({ remote: "offsite:b", flags: ["--sftp-key-file", "/etc/palhm/id", "--ask-password=false"] }).flags).toHaveLength(3);
   });
 
+  test("an S3 session token or a service account's credentials in a connection string or a flag is refused too", () => {
+    for (const remote of [":s3,provider=AWS,access_key_id=AKIA,secret_access_key_file=x,session_token=hunter2:bucket", ":drive,service_account_credentials=hunter2:backups"]) {
+      const e = failure({ remote });
+      expect(e.message).toContain("tasks.offsite.backend.remote");
+      expect(e.message).not.toContain("hunter2");
+    }
+    const e = failure({ remote: "offsite:b", flags: ["--drive-service-account-credentials", "hunter2"] });
+    expect(e.message).toContain("(flags[0])");
+  });
+
   test("a flag that changes what rclone lists or deletes (a filter, a dry run, a limit) is refused", () => {
     for (const [flags, name] of [[["--exclude", "*.json"], "--exclude"], [["-v", "--max-age=7d"], "--max-age"], [["--dry-run"], "--dry-run"], [["-n"], "-n"], [["--files-from", "x"], "--files-from"]] as const) {
       const e = failure({ remote: "offsite:b", flags });

@@ -3,23 +3,12 @@
  * validated. Built once by `resolveConfig()` (config/resolve.ts) from one or
  * more user configs (TS or PALHM JSON), read-only afterwards.
  */
-import type { EcRange } from "../exec/ec.ts";
+import type { ResolvedExec } from "../exec/types.ts";
+import type { HookOp, HookState } from "../hooks/types.ts";
 import type { Limit } from "../backup/decimal.ts";
 import type { Mua } from "../boot-report/types.ts";
 import type { HookFn, StepFn } from "./types.ts";
 import type { ResolvedMonitoring } from "../monitor/observe.ts";
-
-/** A program ready to spawn: an exec with appended argv/env merged in. */
-export interface ResolvedExec {
-  /** The exec id it came from, if any (for messages). */
-  readonly id?: string;
-  readonly argv: readonly string[];
-  /** Only the variables the config adds; the inherited environment is added at spawn time. */
-  readonly env: Readonly<Record<string, string>>;
-  readonly ec: EcRange;
-  readonly vlStderr: number;
-  readonly vlStdout: number;
-}
 
 export interface ResolvedObject {
   readonly path: string;
@@ -47,8 +36,7 @@ export interface ResolvedHookFn {
   readonly timeout?: number;
 }
 
-export type HookOp = "backup" | "restore";
-export type HookState = "pre" | "inspect" | "post" | "error" | "finally";
+export type { HookOp, HookState, ResolvedExec };
 
 export type ResolvedHooks = {
   readonly [O in HookOp]: { readonly [S in HookState]: readonly ResolvedHookFn[] };

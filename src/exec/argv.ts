@@ -1,5 +1,5 @@
 /** Shell-like rendering of argv and env, for messages and `--dry-run` (nothing is ever run through a shell). */
-import type { ResolvedExec } from "../config/resolved.ts";
+import type { ResolvedExec } from "./types.ts";
 import { isSecretName, MASK, maskArgv, maskUrls } from "../secrets.ts";
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;

@@ -2,7 +2,7 @@
  * Judging how the processes of a pipeline (or a single exec) ended, and
  * saying it as a diagnosis: the root cause first, then what died because of it.
  */
-import type { ResolvedExec } from "../config/resolved.ts";
+import type { ResolvedExec } from "./types.ts";
 import { ecAccepts } from "./ec.ts";
 import { argvLine } from "./argv.ts";
 import { maskArgv } from "../secrets.ts";

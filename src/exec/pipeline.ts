@@ -6,7 +6,7 @@
  * either), or a pipe read here by ./read-loop.ts, for a sink that needs the
  * bytes, or palhm's stdout, or /dev/null.
  */
-import type { ResolvedExec } from "../config/resolved.ts";
+import type { ResolvedExec } from "./types.ts";
 import { closeFd, openPipe } from "./pipe.ts";
 import { spawnExec, stopAll, type Spawned, type StdinSpec, type StdoutSpec } from "./process.ts";
 import { judgeOutcomes, type ProcessOutcome } from "./outcome.ts";

@@ -14,7 +14,7 @@
  */
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
-import type { ResolvedExec } from "../config/resolved.ts";
+import type { ResolvedExec } from "./types.ts";
 import { captureStderr, showsStderrLive, type StderrCapture } from "./stderr.ts";
 
 export type StdinSpec = "ignore" | "inherit" | number | ReadableStream<Uint8Array>;

@@ -1,5 +1,5 @@
 /** Running one exec on its own (a routine step): stdout and stderr shown or discarded by verbosity. */
-import type { ResolvedExec } from "../config/resolved.ts";
+import type { ResolvedExec } from "./types.ts";
 import { runPipeline } from "./pipeline.ts";
 
 export interface ExecOptions {

@@ -17,7 +17,7 @@
  * it runs that open file (`/proc/self/fd/3` in the child), never whatever
  * the path names by then.
  */
-import type { HookOp, HookState } from "../config/resolved.ts";
+import type { HookOp, HookState } from "./types.ts";
 import { hookFailed, messageOf } from "./failure.ts";
 import { deathPrefix } from "../exec/process.ts";
 import { captureStderr, formatStderrTail, showsStderrLive, type StderrCapture } from "../exec/stderr.ts";

@@ -1,5 +1,5 @@
 /** How a failed hook is described: one HookError shape for functions and executables. */
-import type { HookOp, HookState } from "../config/resolved.ts";
+import type { HookOp, HookState } from "./types.ts";
 import { HookError } from "../errors.ts";
 
 /** What a hook is called in messages: `"name" (global)`, `"name" (task db)`, or the executable's path. */

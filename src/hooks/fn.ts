@@ -7,7 +7,8 @@
  * hook fails at once ("timed out after Ns", or the interruption).
  */
 import { $ } from "zx";
-import type { HookOp, HookState, ResolvedHookFn } from "../config/resolved.ts";
+import type { ResolvedHookFn } from "../config/resolved.ts";
+import type { HookOp, HookState } from "./types.ts";
 import type { Logger } from "../log.ts";
 import type { HookContext } from "./types.ts";
 import { hookFailed, messageOf } from "./failure.ts";

@@ -12,7 +12,7 @@
  * order never changes: TS hooks as listed in the config, executables in name
  * order (TKLBAM users number their scripts `10-…`, `20-…` for that).
  */
-import type { HookState } from "../config/resolved.ts";
+import type { HookState } from "./types.ts";
 
 /** True for states that tear down: post, error, finally. */
 export function isTeardown(state: HookState): boolean {

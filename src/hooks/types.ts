@@ -1,8 +1,8 @@
 import type { Logger } from "../log.ts";
-import type { HookOp, HookState } from "../config/resolved.ts";
 import type { Shell } from "zx";
 
-export type { HookOp, HookState };
+export type HookOp = "backup" | "restore";
+export type HookState = "pre" | "inspect" | "post" | "error" | "finally";
 
 /** What a hook function receives. */
 export interface HookContext {

@@ -10,7 +10,7 @@
  * RCLONE_ASK_PASSWORD=false keeps an encrypted config from waiting at a
  * prompt (its password comes from RCLONE_CONFIG_PASS).
  */
-import type { ResolvedExec } from "../../config/resolved.ts";
+import type { ResolvedExec } from "../../exec/types.ts";
 import { runPipeline } from "../../exec/pipeline.ts";
 import { parseEc } from "../../exec/ec.ts";
 import { BackendError, ExecError } from "../../errors.ts";

@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { TaskError } from "../errors.ts";
 import { declarations, shippedFile } from "./embed.ts" with { type: "macro" };
 
 const _STARTER = shippedFile("starter/palhm.config.ts");
@@ -50,12 +51,17 @@ export function writeDeclarations(dir: string): void {
   const target = join(dir, TYPES_DIR);
   const fresh = `${target}.new-${process.pid}`;
   rmSync(fresh, { recursive: true, force: true });
-  for (const [rel, text] of Object.entries(_DECLARATIONS.files)) {
-    mkdirSync(dirname(join(fresh, rel)), { recursive: true });
-    writeFileSync(join(fresh, rel), text, { mode: 0o644 });
+  try {
+    for (const [rel, text] of Object.entries(_DECLARATIONS.files)) {
+      mkdirSync(dirname(join(fresh, rel)), { recursive: true });
+      writeFileSync(join(fresh, rel), text, { mode: 0o644 });
+    }
+    rmSync(target, { recursive: true, force: true });
+    renameSync(fresh, target);
+  } catch (e) {
+    rmSync(fresh, { recursive: true, force: true });
+    throw e;
   }
-  rmSync(target, { recursive: true, force: true });
-  renameSync(fresh, target);
 }
 
 /** Writes `text` to `file` unless it exists; says which happened. */
@@ -73,6 +79,14 @@ function _create(file: string, text: string, mode = 0o644): boolean {
 const _PALHM_CONFIGS = ["palhm.conf", "palhm.jsonc"];
 
 export function initDir(dir: string): InitResult {
+  try {
+    return _initDir(dir);
+  } catch (e) {
+    throw new TaskError(`cannot set up ${dir}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function _initDir(dir: string): InitResult {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const kept: string[] = [];

@@ -147,8 +147,8 @@ export interface StatusParam {
   critAfter?: StatusDuration;
 }
 
-/** When a ping is sent. */
-export type PingEvent = "start" | "success" | "failure";
+export type { PingEvent, PingKind } from "../monitor/pings.ts";
+import type { PingEvent, PingKind } from "../monitor/pings.ts";
 
 /**
  * A ping to a monitoring service on a run's start, success or failure. A ping that fails is a
@@ -161,7 +161,7 @@ export type PingEvent = "start" | "success" | "failure";
  * @example { type: "healthchecks", url: "https://hc-ping.com/UUID" }
  */
 export interface PingParam {
-  type: "healthchecks" | "uptime-kuma" | "ntfy" | "webhook";
+  type: PingKind;
   /** http:// or https:// URL. Often a secret itself: messages show only its origin. */
   url: string;
   /** @default healthchecks and webhook: all three; uptime-kuma: success and failure; ntfy: failure */

@@ -145,8 +145,13 @@ export class Copies {
     return { removed, failures, choice };
   }
 
+  /** Releases the store (clients, connections). Never throws: a store that fails to close has nothing more to lose, and the run's outcome stands. */
   async close(): Promise<void> {
-    await this.store.close?.();
+    try {
+      await this.store.close?.();
+    } catch (e) {
+      this.ctx.log.warn(`${this.describe()}: closing the store failed: ${(e as Error)?.message ?? e}`);
+    }
   }
 
   private _failure(prefix: string, e: unknown): RemovalFailure {

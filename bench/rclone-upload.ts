@@ -18,7 +18,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadNote, median, MiB, timed, tmpfsDir, verdict, type Timed } from "./_lib.ts";
-import { startRcloneServer } from "../test/_support/rclone.ts";
+import { startRcloneServer } from "../test/_support/servers/rclone.ts";
 
 const SIZE = Number(process.argv[2] ?? 512) * MiB;
 const ROUNDS = Number(process.argv[3] ?? 3);

@@ -8,7 +8,7 @@ import { palhm } from "../_support/cli.ts";
 import { prefixOf } from "../../src/backup/prefix.ts";
 import { log } from "../../src/log.ts";
 import { openS3Store } from "../../src/backends/s3/store.ts";
-import { s3Param, startS3rver, type RunningS3 } from "../_support/s3rver.ts";
+import { s3Param, startS3rver, type RunningS3 } from "../_support/servers/s3rver.ts";
 import { oracle } from "./_restic-oracle.ts";
 import type { KeepPolicy } from "../../src/backup/retention.ts";
 

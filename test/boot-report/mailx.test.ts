@@ -3,7 +3,7 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
-import { startSmtp } from "../_support/smtp.ts";
+import { startSmtp } from "../_support/servers/smtp.ts";
 import { tempDir } from "../_support/tmp.ts";
 import { bootReportCli } from "./_cli.ts";
 import { cleanEnv } from "../_support/cli.ts";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { hostname } from "node:os";
-import { snsError, startSns, type Publish } from "../_support/sns.ts";
+import { snsError, startSns, type Publish } from "../_support/servers/sns.ts";
 import { bootReportCli } from "./_cli.ts";
 import { cleanEnv } from "../_support/cli.ts";
 

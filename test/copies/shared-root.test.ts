@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
+import { startS3rver, type RunningS3 } from "../_support/servers/s3rver.ts";
 import { faultProject, q, runPalhm, scratch, type FaultProject, startPalhm } from "../faults/_support.ts";
-import { s3Env } from "../_support/s3rver.ts";
+import { s3Env } from "../_support/servers/s3rver.ts";
 import { mkfifo, readFifo, writeFifo } from "../_support/process.ts";
 
 const tmp = scratch("shared-root");

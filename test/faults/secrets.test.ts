@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { palhm, type CliResult } from "../_support/cli.ts";
 import { tempDir, type TempDir } from "../_support/tmp.ts";
-import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
+import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../_support/servers/loopback-s3.ts";
 
 const SECRETS = {
   env: "pl4nted-PGPASSWORD-e1",

@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { startLoopbackS3, s3ErrorResponse, type LoopbackS3 } from "../_support/loopback-s3.ts";
+import { startLoopbackS3, s3ErrorResponse, type LoopbackS3 } from "../_support/servers/loopback-s3.ts";
 import { copiesOf } from "../_support/copies.ts";
 import { faultProject, markedAtLeast, q, scratch, survivors, type FaultProject, startPalhm } from "./_support.ts";
-import { s3Env } from "../_support/s3rver.ts";
+import { s3Env } from "../_support/servers/s3rver.ts";
 import { mkfifo, readFifo, watch } from "../_support/process.ts";
 
 const tmp = scratch("signals");

@@ -11,12 +11,12 @@ import { tmpfsFor } from "../_support/tmpfs.ts";
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
+import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../_support/servers/loopback-s3.ts";
 import { MAX_ATTEMPTS } from "../../src/aws/clients.ts";
 import { copiesOf, hashTree } from "../_support/copies.ts";
 import { faultProject, q, runPalhm, scratch } from "./_support.ts";
-import { s3Env } from "../_support/s3rver.ts";
-import { unansweredPort } from "../_support/unanswered-port.ts";
+import { s3Env } from "../_support/servers/s3rver.ts";
+import { unansweredPort } from "../_support/servers/unanswered-port.ts";
 
 const tmp = scratch("storage");
 let s3: LoopbackS3;

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync, rmSync } from "node:fs";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { project } from "./_project.ts";
-import { closedPort, startPingServer } from "../_support/ping-server.ts";
+import { closedPort, startPingServer } from "../_support/servers/ping-server.ts";
 
 const server = startPingServer();
 const S = JSON.stringify(server.url);

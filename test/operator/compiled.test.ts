@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../_support/tmp.ts";
-import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
+import { startS3rver, type RunningS3 } from "../_support/servers/s3rver.ts";
 import { compiledBinary } from "../_support/binary.ts";
 
 const p = tempDir();

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { palhm, type CliResult } from "../_support/cli.ts";
 import { useTempDirs } from "../_support/tmp.ts";
 import { type TempDir } from "../_support/tmp.ts";
-import { mustRun } from "../_support/server.ts";
+import { mustRun } from "../_support/servers/server.ts";
 
 export interface RecipeProject {
   readonly dir: string;

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { mustRun } from "../_support/server.ts";
+import { mustRun } from "../_support/servers/server.ts";
 import { useRecipeProjects } from "./_project.ts";
 
 const recipeProject = useRecipeProjects();

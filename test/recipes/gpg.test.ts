@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { mustRun, runProgram } from "../_support/server.ts";
+import { mustRun, runProgram } from "../_support/servers/server.ts";
 import { useRecipeProjects, type RecipeProject } from "./_project.ts";
 
 const recipeProject = useRecipeProjects();

@@ -6,7 +6,7 @@
  * run with mysqldump's own words and leaves no copy behind.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startMariaDb, type MariaDb } from "../_support/mariadb.ts";
+import { startMariaDb, type MariaDb } from "../_support/servers/mariadb.ts";
 import { expectDumpFailure, failedRun, useRecipeProjects } from "./_project.ts";
 
 let db: MariaDb;

@@ -7,7 +7,7 @@
  * own words and leaves no copy behind.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startPostgres, type Postgres } from "../_support/postgres.ts";
+import { startPostgres, type Postgres } from "../_support/servers/postgres.ts";
 import { expectDumpFailure, failedRun, useRecipeProjects } from "./_project.ts";
 
 let pg: Postgres;

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { project, type Project } from "../_support/cli.ts";
-import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
-import { startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
+import { startS3rver, type RunningS3 } from "../_support/servers/s3rver.ts";
+import { startLoopbackS3, type LoopbackS3 } from "../_support/servers/loopback-s3.ts";
 
 const base = mkdtempSync(join(tmpdir(), "palhm-replicate-s3-"));
 let s3: RunningS3;

@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startLoopbackS3, type LoopbackS3 } from "../_support/loopback-s3.ts";
+import { startLoopbackS3, type LoopbackS3 } from "../_support/servers/loopback-s3.ts";
 import { faultProject, q, runPalhm, scratch } from "../faults/_support.ts";
-import { s3Env } from "../_support/s3rver.ts";
+import { s3Env } from "../_support/servers/s3rver.ts";
 
 const tmp = scratch("archive");
 let s3: LoopbackS3;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startS3rver, type RunningS3 } from "../_support/s3rver.ts";
+import { startS3rver, type RunningS3 } from "../_support/servers/s3rver.ts";
 import { palhm as cli } from "../_support/cli.ts";
 import { tempDir } from "../_support/tmp.ts";
 

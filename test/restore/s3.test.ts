@@ -10,7 +10,7 @@ import { log } from "../../src/log.ts";
 import { listCopies } from "../../src/restore/list.ts";
 import { runRestore } from "../../src/restore/restore.ts";
 import { verifyCopy } from "../../src/restore/verify.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3 } from "../_support/s3rver.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3 } from "../_support/servers/s3rver.ts";
 import { exec, obj, recordingHooks, runContext, sh, sha256 } from "./_fixtures.ts";
 import { tempDir } from "../_support/tmp.ts";
 

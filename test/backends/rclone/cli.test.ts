@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { project } from "../../_support/cli.ts";
-import { sha256Hex } from "../../_support/s3rver.ts";
-import { obscure, startRcloneServer, type RcloneServer } from "../../_support/rclone.ts";
+import { sha256Hex } from "../../_support/servers/s3rver.ts";
+import { obscure, startRcloneServer, type RcloneServer } from "../../_support/servers/rclone.ts";
 import { copiesOf } from "../../_support/copies.ts";
 import { faultProject, q, survivors, startPalhm } from "../../faults/_support.ts";
 import { watch } from "../../_support/process.ts";

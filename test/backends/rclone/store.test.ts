@@ -8,8 +8,8 @@ import { rcatFlags } from "../../../src/backends/rclone/sink.ts";
 import { KeyExistsError, KeyNotFoundError } from "../../../src/backends/store.ts";
 import { BackendError } from "../../../src/errors.ts";
 import { alive, childrenOf } from "../../_support/process.ts";
-import { sha256Hex } from "../../_support/s3rver.ts";
-import { obscure, startRcloneServer, type RcloneServer } from "../../_support/rclone.ts";
+import { sha256Hex } from "../../_support/servers/s3rver.ts";
+import { obscure, startRcloneServer, type RcloneServer } from "../../_support/servers/rclone.ts";
 
 // Real servers and many rclone runs on a machine shared with other test runs.
 setDefaultTimeout(120_000);

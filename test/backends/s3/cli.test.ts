@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { palhm, type CliResult } from "../../_support/cli.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3 , openS3Copies } from "../../_support/s3rver.ts";
-import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../../_support/loopback-s3.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3 , openS3Copies } from "../../_support/servers/s3rver.ts";
+import { s3ErrorResponse, startLoopbackS3, type LoopbackS3 } from "../../_support/servers/loopback-s3.ts";
 
 const ROOT = join(import.meta.dir, "../../..");
 const SECRET = "cli-secret-never-printed-4b3c2a";

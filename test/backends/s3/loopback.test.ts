@@ -1,5 +1,5 @@
 /**
- * The aws-s3 backend against a loopback S3 server (test/_support/loopback-s3.ts),
+ * The aws-s3 backend against a loopback S3 server (test/_support/servers/loopback-s3.ts),
  * for what s3rver cannot do: ListMultipartUploads and AbortMultipartUpload,
  * storage-class changes by CopyObject, UploadPartCopy, paginated listings
  * (s3rver's continuation tokens need DES, which Bun lacks), and injected
@@ -12,8 +12,8 @@ import type { Copies } from "../../../src/copies/copies.ts";
 import type { CopyWriter } from "../../../src/copies/writer.ts";
 import { BackendError } from "../../../src/errors.ts";
 import type { Manifest } from "../../../src/backup/manifest.ts";
-import { crc32Base64, s3ErrorResponse, startLoopbackS3, xmlResponse, type LoopbackS3 } from "../../_support/loopback-s3.ts";
-import { backendCtx, s3Param, useFakeCredentials, sha256Hex , openS3Copies } from "../../_support/s3rver.ts";
+import { crc32Base64, s3ErrorResponse, startLoopbackS3, xmlResponse, type LoopbackS3 } from "../../_support/servers/loopback-s3.ts";
+import { backendCtx, s3Param, useFakeCredentials, sha256Hex , openS3Copies } from "../../_support/servers/s3rver.ts";
 
 const SECRET = "loopback-secret-do-not-print-9f8e7d";
 let s3: LoopbackS3;

@@ -7,7 +7,7 @@ import { decodeManifest } from "../../../src/backup/manifest.ts";
 import { ExecError } from "../../../src/errors.ts";
 import { ex, sh } from "../../_support/context.ts";
 import { backupContext, task } from "../../_support/backup.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex , openS3Copies } from "../../_support/s3rver.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex , openS3Copies } from "../../_support/servers/s3rver.ts";
 
 let s3: RunningS3;
 let raw: S3Client;

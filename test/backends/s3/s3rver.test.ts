@@ -6,7 +6,7 @@ import type { Sink } from "../../../src/backends/store.ts";
 import type { Copies } from "../../../src/copies/copies.ts";
 import { PrefixTakenError } from "../../../src/copies/names.ts";
 import type { Manifest } from "../../../src/backup/manifest.ts";
-import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex , openS3Copies } from "../../_support/s3rver.ts";
+import { backendCtx, s3Param, startS3rver, type RunningS3, sha256Hex , openS3Copies } from "../../_support/servers/s3rver.ts";
 
 let s3: RunningS3;
 let raw: S3Client;

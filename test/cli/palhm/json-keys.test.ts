@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startSmtp } from "../../_support/smtp.ts";
+import { startSmtp } from "../../_support/servers/smtp.ts";
 import { expectConfigError } from "../../_support/cli.ts";
 import { usePalhmProjects } from "./_project.ts";
 

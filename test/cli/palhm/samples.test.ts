@@ -16,8 +16,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { startMariaDb, type MariaDb } from "../../_support/mariadb.ts";
-import { startS3rver, type RunningS3 } from "../../_support/s3rver.ts";
+import { startMariaDb, type MariaDb } from "../../_support/servers/mariadb.ts";
+import { startS3rver, type RunningS3 } from "../../_support/servers/s3rver.ts";
 import { palhmOnPrivateHost, privateHostUnavailable, runOnPrivateHost, type PrivateHost } from "../../_support/private-host.ts";
 import { usePalhmProjects, type PalhmProject } from "./_project.ts";
 

@@ -3,11 +3,11 @@ import S3rver from "s3rver";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BackendContext } from "../../src/backends/descriptor.ts";
-import type { ResolvedS3Param as S3BackendParam } from "../../src/backends/s3/params.ts";
-import { openS3Store, type S3Tuning } from "../../src/backends/s3/store.ts";
-import { Copies } from "../../src/copies/copies.ts";
-import { log } from "../../src/log.ts";
+import type { BackendContext } from "../../../src/backends/descriptor.ts";
+import type { ResolvedS3Param as S3BackendParam } from "../../../src/backends/s3/params.ts";
+import { openS3Store, type S3Tuning } from "../../../src/backends/s3/store.ts";
+import { Copies } from "../../../src/copies/copies.ts";
+import { log } from "../../../src/log.ts";
 
 export interface RunningS3 {
   readonly endpoint: string;

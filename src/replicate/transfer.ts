@@ -13,8 +13,7 @@ import { objectKey } from "../copies/names.ts";
 import type { ScannedCopy } from "../copies/scan.ts";
 import type { Sink } from "../backends/store.ts";
 import type { Manifest, ManifestObject } from "../backup/manifest.ts";
-import { objectHasher } from "../backup/hash.ts";
-import { mismatch } from "../restore/hash-stream.ts";
+import { digestStream, mismatch, type Digest } from "../restore/hash-stream.ts";
 import { BackendError, ExecError, VerifyError } from "../errors.ts";
 import { storeCall } from "../copies/call.ts";
 import { VERSION } from "../version.ts";
@@ -127,35 +126,22 @@ async function _inKernel(source: number, sink: Sink, path: string, prefix: strin
 
 const _CAT: ResolvedExec = { argv: ["cat"], env: {}, ec: EC_DEFAULT, vlStderr: 1, vlStdout: 9 };
 
-/** Source bytes into the sink, hashed on the way (on the hashing thread, overlapping the writes). */
-async function _stream(stream: ReadableStream<Uint8Array>, sink: Sink, signal: AbortSignal, onBytes: (n: number) => void): Promise<{ size: number; sha256: string }> {
-  const hasher = objectHasher();
-  const reader = stream.getReader();
-  const onAbort = () => void reader.cancel(signal.reason).catch(() => {});
-  signal.addEventListener("abort", onAbort, { once: true });
-  let size = 0;
+/** Source bytes into the sink, hashed on the way (as restore reads a store's stream); on a failure the sink is given up. */
+async function _stream(stream: ReadableStream<Uint8Array>, sink: Sink, signal: AbortSignal, onBytes: (n: number) => void): Promise<Digest> {
   try {
-    for (;;) {
-      signal.throwIfAborted();
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      const hashing = hasher.update(value);
-      await sink.write(value);
-      if (hashing) await hashing;
-      onBytes(value.length);
-    }
-    signal.throwIfAborted();
+    const digest = await digestStream(stream, {
+      signal,
+      onChunk: async (chunk) => {
+        await sink.write(chunk);
+        onBytes(chunk.length);
+      },
+    });
     await sink.close();
+    return digest;
   } catch (e) {
-    hasher.abandon();
-    await reader.cancel(e).catch(() => {});
     await sink.abort(e).catch(() => {});
     throw e;
-  } finally {
-    signal.removeEventListener("abort", onAbort);
   }
-  return { size, sha256: await hasher.digest() };
 }
 
 /** After server-side copies: every object is there with the size the manifest says. */

@@ -23,7 +23,7 @@ import { Schedule, runScheduled } from "./dag.ts";
 import type { Manifest, ManifestObject } from "./manifest.ts";
 import { prefixOf } from "./prefix.ts";
 import { storeObject, type StoredObject } from "./object.ts";
-import { warnRotation } from "./rotation-warnings.ts";
+import { rotateCopies } from "./rotate-copies.ts";
 
 export { describeBackupPlan } from "./plan.ts";
 
@@ -231,27 +231,6 @@ function _manifest(task: ResolvedBackupTask, prefix: string, start: Date, object
 async function _rotate(task: ResolvedBackupTask, param: ResolvedBackendParam, copies: Copies, prefix: string, ctx: RunContext, failures: RemovalFailure[]) {
   const limits = descriptorOf(param).rotation(param);
   if (limits === null || copies.capabilities.discards) return { removed: [], facts: {} };
-  let rotation;
-  try {
-    rotation = await copies.rotate(prefix, limits);
-  } catch (e) {
-    failures.push({ prefix, location: copies.describe(), error: new Error(`rotation could not list the copies: ${(e as Error).message}`) });
-    return { removed: [], facts: {} };
-  }
-  const { choice } = rotation;
-  warnRotation(task.id, copies.describe(), choice, ctx.log);
-  if (choice.newExceedsSize) {
-    ctx.log.warn(`task ${task.id}: the new copy ${prefix} alone is larger than rootSizeLimit (${limits.rootSizeLimit} bytes)`);
-  }
-  if (choice.warnAllRemoved) {
-    ctx.log.warn(`task ${task.id}: !!! rootSizeLimit (${limits.rootSizeLimit} bytes) removes EVERY older copy under ${copies.describe()}: only ${prefix} is left. Raise the limit or make the copies smaller.`);
-  }
-  for (const old of rotation.removed) ctx.log.info(`task ${task.id}: rotation removed copy ${old}`);
-  for (const f of rotation.failures) {
-    ctx.log.error(`task ${task.id}: rotation could not remove copy ${f.prefix} under ${copies.describe()} (the new copy ${prefix} is complete): ${f.error.message}`);
-    failures.push({ ...f, error: new Error(`rotation could not remove copy ${f.prefix}: ${f.error.message}`) });
-  }
-  const failed = new Set(rotation.failures.map((f) => f.prefix));
-  const kept = choice.decisions.filter((d) => d.action === "keep" || failed.has(d.prefix)).length;
-  return { removed: rotation.removed, facts: { copiesKept: kept, futureCopies: choice.future } };
+  const r = await rotateCopies(task.id, copies, prefix, limits, ctx.log, failures);
+  return { removed: r.removed, facts: r.copiesKept === undefined ? {} : { copiesKept: r.copiesKept, futureCopies: r.futureCopies } };
 }

@@ -11,7 +11,8 @@ import type { RunContext } from "../run/context.ts";
 import { descriptorOf } from "../backends/registry.ts";
 import { openCopies } from "../copies/open.ts";
 import type { Copies, RemovalFailure } from "../copies/copies.ts";
-import { BackendError, TaskError, isPalhmError } from "../errors.ts";
+import { TaskError, isPalhmError } from "../errors.ts";
+import { rotateCopies } from "../backup/rotate-copies.ts";
 import { formatBytes } from "../ui/format.ts";
 import { planReplication } from "./select.ts";
 import { transferCopy, type Transferred } from "./transfer.ts";
@@ -74,11 +75,11 @@ export async function runReplicate(task: ResolvedReplicateTask, ctx: RunContext)
       }
     }
 
-    const rotation = await _rotate(task, dst, brought, limits, ctx, failures);
+    const rotation = await rotateCopies(task.id, dst, brought.at(-1)?.prefix ?? null, limits, log, failures);
     const result: ReplicateResult = {
       task: task.id, from: source.id, location: dst.describe(), copies: brought,
       skipped: plan.skipped.map(({ prefix, why }) => ({ prefix, why })), removed: [...cleanup.removed, ...rotation.removed],
-      durationMs: Math.round(performance.now() - t0), ...(rotation.kept === undefined ? {} : { copiesKept: rotation.kept }),
+      durationMs: Math.round(performance.now() - t0), ...(rotation.copiesKept === undefined ? {} : { copiesKept: rotation.copiesKept }),
       ...(rotation.newest ? { newest: rotation.newest } : {}),
     };
     if (failed.length || failures.length) {
@@ -95,22 +96,4 @@ export async function runReplicate(task: ResolvedReplicateTask, ctx: RunContext)
     await dst?.close();
     await src.close();
   }
-}
-
-async function _rotate(task: ResolvedReplicateTask, dst: Copies, brought: readonly Transferred[], limits: NonNullable<ReturnType<ReturnType<typeof descriptorOf>["rotation"]>>, ctx: RunContext, failures: RemovalFailure[]) {
-  const newest = brought.at(-1)?.prefix ?? null;
-  let rotation;
-  try {
-    rotation = await dst.rotate(newest, limits);
-  } catch (e) {
-    if (isPalhmError(e) && !(e instanceof BackendError)) throw e;
-    failures.push({ prefix: newest ?? "", location: dst.describe(), error: new Error(`rotation could not list the copies: ${(e as Error).message}`) });
-    return { removed: [] as string[], kept: undefined, newest: undefined };
-  }
-  for (const old of rotation.removed) ctx.log.info(`task ${task.id}: rotation removed copy ${old}`);
-  failures.push(...rotation.failures);
-  const failedPrefixes = new Set(rotation.failures.map((f) => f.prefix));
-  const kept = rotation.choice.decisions.filter((d) => d.action === "keep" || failedPrefixes.has(d.prefix)).length;
-  const newestKept = rotation.choice.decisions.filter((d) => d.action === "keep" && d.state !== "incomplete").at(-1)?.prefix;
-  return { removed: rotation.removed, kept, newest: newestKept };
 }

@@ -20,10 +20,11 @@ import {
   type S3Client,
   type StorageClass,
 } from "@aws-sdk/client-s3";
-import type { BuildMiddleware } from "@smithy/types"; // types only: @smithy/types comes with the SDK
+import type { BuildMiddleware, HttpRequest } from "@smithy/types"; // types only: @smithy/types comes with the SDK
 import type { Sink } from "../store.ts";
 import { partSizeAt, slotsFor, type PartPlan } from "./plan.ts";
 import { isUnsupported, s3Error } from "./errors.ts";
+import { PartSender, templateOf } from "./part-request.ts";
 import { requestTimeouts } from "../../aws/clients.ts";
 
 export interface UploadTarget {
@@ -51,6 +52,8 @@ export class S3Sink implements Sink {
   private buf: Uint8Array;
   private fill = 0;
   private uploadId: Promise<string> | null = null;
+  /** Sends parts as single signed fetches, made from the CreateMultipartUpload request; null when the SDK must (not plain SigV4). */
+  private sender: PartSender | null = null;
   private readonly inflight = new Set<Promise<void>>();
   private readonly parts: { PartNumber: number; ETag: string; ChecksumCRC32?: string }[] = [];
   private readonly spare: Uint8Array[] = [];
@@ -181,6 +184,13 @@ export class S3Sink implements Sink {
     const p = (async () => {
       const id = await created;
       try {
+        const timeout = _partTimeout(body.length);
+        if (this.sender) {
+          const headers: Record<string, string> = "ChecksumCRC32" in integrity ? { "x-amz-checksum-crc32": integrity.ChecksumCRC32 } : { "content-md5": integrity.ContentMD5 };
+          const etag = await this.sender.send({ uploadId: id, partNumber, body, headers, signal: this.cancel.signal, timeout });
+          this.parts[partNumber - 1] = { PartNumber: partNumber, ETag: etag, ...("ChecksumCRC32" in integrity ? { ChecksumCRC32: integrity.ChecksumCRC32 } : {}) };
+          return;
+        }
         const command = new UploadPartCommand({
           Bucket: bucket,
           Key: key,
@@ -192,7 +202,7 @@ export class S3Sink implements Sink {
         });
         command.middlewareStack.add(_unsignedPayload, { step: "build", name: "palhmUnsignedPayload" });
         const parts = this.target.partsClient?.() ?? client;
-        const r = await parts.send(command, { abortSignal: this.cancel.signal, requestTimeout: _partTimeout(body.length) });
+        const r = await parts.send(command, { abortSignal: this.cancel.signal, requestTimeout: timeout });
         this.parts[partNumber - 1] = { PartNumber: partNumber, ETag: r.ETag ?? "", ...("ChecksumCRC32" in integrity ? { ChecksumCRC32: integrity.ChecksumCRC32 } : {}) };
       } catch (e) {
         throw s3Error(e, `UploadPart ${partNumber}`, bucket, key);
@@ -211,9 +221,15 @@ export class S3Sink implements Sink {
   private async createUpload(): Promise<string> {
     const { client, bucket, key } = this.target;
     try {
-      const r = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ...(this.target.checksum === "crc32" ? { ChecksumAlgorithm: "CRC32" as const } : {}), ...this.classParam() }));
+      const command = new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ...(this.target.checksum === "crc32" ? { ChecksumAlgorithm: "CRC32" as const } : {}), ...this.classParam() });
+      let signed: HttpRequest | undefined;
+      // The request as signed and sent (deserialize is the step after signing): the parts are made from it.
+      command.middlewareStack.add((next) => (args) => ((signed = args.request as HttpRequest), next(args)), { step: "deserialize", priority: "low", name: "palhmPartTemplate" });
+      const r = await client.send(command);
       if (!r.UploadId) throw new Error("no UploadId in the answer");
       this.tracker?.started(key, r.UploadId);
+      const template = signed && templateOf(signed);
+      if (template) this.sender = new PartSender(client, template);
       return r.UploadId;
     } catch (e) {
       throw s3Error(e, "CreateMultipartUpload", bucket, key);

@@ -232,6 +232,27 @@ describe("aws-s3 failures (loopback S3 server)", () => {
     expect(s3.objects.size).toBe(0);
   });
 
+  test("a part refused for a skewed clock is signed again with the store's time and sent again", async () => {
+    const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
+    const ahead = Date.now() + 3_600_000; // the store's clock is an hour ahead of this machine's
+    let refused = 0;
+    s3.fault = (r) => {
+      if (r.query.get("partNumber") !== "2" || refused++ > 0) return undefined;
+      const answer = s3ErrorResponse(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.");
+      answer.headers.set("date", new Date(ahead).toUTCString());
+      return answer;
+    };
+    const w = await b.createCopy(P1);
+    const data = _bytes(30 * 1024, 4);
+    await _feed(await w.openSink("obj", {}), data);
+    expect(sha256Hex(s3.objects.get(`r/${P1}/obj`)!.data)).toBe(sha256Hex(data));
+    const part2 = s3.requests.filter((r) => r.query.get("partNumber") === "2");
+    expect(part2).toHaveLength(2);
+    const signedAt = (r: (typeof part2)[number]) => Date.parse(r.headers.get("x-amz-date")!.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, "$1-$2-$3T$4:$5:$6Z"));
+    expect(Math.abs(signedAt(part2[1]!) - ahead)).toBeLessThan(60_000);
+    expect(Math.abs(signedAt(part2[0]!) - Date.now())).toBeLessThan(60_000);
+  });
+
   test("a part failing for good fails close, and the upload is aborted", async () => {
     const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
     s3.fault = (r) => (r.query.get("partNumber") === "2" ? s3ErrorResponse(400, "InvalidArgument", "bad part") : undefined);

@@ -2,7 +2,7 @@
  * Size and SHA-256 of an object's bytes, computed while they stream, and the
  * comparison against what the manifest recorded.
  */
-import { closeSync } from "node:fs";
+import { closeSync, fstatSync } from "node:fs";
 import type { ManifestObject } from "../backup/manifest.ts";
 import { canFollowFiles, hashFile } from "../backup/hash-follow.ts";
 import type { CopyReader } from "../copies/reader.ts";
@@ -67,16 +67,30 @@ export async function digestStream(
 /**
  * The digest of a stored object: its local file hashed on a thread where the
  * store keeps one (as fast as hashing the file alone), else its stream read
- * here.
+ * here. With a local file, `file` is that file's identity (fileIdentity),
+ * when it was the same before and after the hashing.
  */
-export async function digestObject(copy: Pick<CopyReader, "read" | "openFile">, path: string, signal?: AbortSignal): Promise<Digest> {
+export async function digestObject(copy: Pick<CopyReader, "read" | "openFile">, path: string, signal?: AbortSignal): Promise<Digest & { file?: string }> {
   const fd = canFollowFiles() ? await copy.openFile(path) : null;
   if (fd === null) return digestStream(await copy.read(path), { signal });
   try {
-    return await hashFile(fd, signal);
+    const before = fileIdentity(fd);
+    const digest = await hashFile(fd, signal);
+    return before === fileIdentity(fd) && before.endsWith(`:${digest.size}`) ? { ...digest, file: before } : digest;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Which file a descriptor is, and whether its bytes were written since:
+ * device, inode, modification time (ns) and size. Writing the file changes
+ * its modification time; setting that time back takes write access to the
+ * copy, with which its manifest could be rewritten too.
+ */
+export function fileIdentity(fd: number): string {
+  const st = fstatSync(fd, { bigint: true });
+  return `${st.dev}:${st.ino}:${st.mtimeNs}:${st.size}`;
 }
 
 /** What is wrong with an object's bytes, in words, or null when they match the manifest. */

@@ -25,7 +25,7 @@ import { HookRunner } from "../hooks/runner.ts";
 import { runOperation } from "../hooks/operation.ts";
 import type { RunContext } from "../run/context.ts";
 import { countedStream, progressFor, type Progress } from "../ui/progress.ts";
-import { assertMatches, DigestBuilder, digestObject, mismatch, type Digest } from "./hash-stream.ts";
+import { assertMatches, DigestBuilder, digestObject, fileIdentity, mismatch, type Digest } from "./hash-stream.ts";
 import { canFollowFiles, followFile } from "../backup/hash-follow.ts";
 import { existingTargets, placeFiles, refuseOverwrite } from "./place.ts";
 import { applyOrder, pickCopy, pickPaths, restorePipelines } from "./select.ts";
@@ -171,6 +171,8 @@ async function _throughPipelines(
   const direct = copies.capabilities.cheapReads === true || !plan.verified;
   const stage = direct ? null : await Stage.create(options.staging ?? tmpdir());
   const copy = _counted(plan.copy, progress);
+  /** The local files verified just now, by object: fed to their pipelines without hashing them again while they are unchanged. */
+  const verifiedFiles = new Map<string, string>();
   try {
     for (const path of plan.paths) {
       const expected = plan.expected.get(path);
@@ -181,9 +183,10 @@ async function _throughPipelines(
         ctx.log.debug(`verifying ${path}`);
         const digest = await _tracked(progress, path, async () => {
           // A local file is hashed on a thread, in one go: its row gets the bytes at the end.
-          const d = await digestObject(plan.copy, path, ctx.signal);
+          const { file, ...d } = await digestObject(plan.copy, path, ctx.signal);
           progress.objectBytes(path, d.size);
           assertMatches(plan.copy.prefix, expected, d);
+          if (file) verifiedFiles.set(path, file);
           return d;
         });
         digests.set(path, digest);
@@ -200,7 +203,8 @@ async function _throughPipelines(
           await _feedFile(ctx, object, stage.pathOf(path));
           progress.objectBytes(row, digests.get(path)?.size ?? 0);
         } else {
-          const digest = await _feedStream(ctx, plan, object, path, (n) => progress.objectBytes(row, n));
+          const verified = verifiedFiles.get(path);
+          const digest = await _feedStream(ctx, plan, object, path, (n) => progress.objectBytes(row, n), verified === undefined ? undefined : { file: verified, digest: digests.get(path)! });
           if (digest) digests.set(path, digest);
         }
       });
@@ -233,14 +237,33 @@ async function _feedFile(ctx: RunContext, object: ResolvedObject, file: string):
 
 /**
  * The object's local file as the pipeline's stdin (the kernel moves the
- * bytes), hashed again meanwhile on a thread; the digest if the pipeline read
- * it whole (the file offset it shares with palhm's descriptor says how far it
- * read). Null when the store keeps no local file.
+ * bytes); the digest if the pipeline read it whole (the file offset it
+ * shares with palhm's descriptor says how far it read). Null when the store
+ * keeps no local file.
+ *
+ * The file verified just before (`verified`) is not hashed again while it is
+ * the same file, unwritten, before and after the pipeline read it; any other
+ * is hashed meanwhile on a thread, and compared with the manifest.
  */
-async function _feedLocalFile(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, onBytes: (n: number) => void): Promise<Digest | null | undefined> {
+async function _feedLocalFile(
+  ctx: RunContext,
+  plan: _Plan,
+  object: ResolvedObject,
+  path: string,
+  onBytes: (n: number) => void,
+  verified?: { file: string; digest: Digest },
+): Promise<Digest | null | undefined> {
   const fd = canFollowFiles() ? await plan.copy.openFile(path) : null;
   if (fd === null) return undefined;
+  const changed = (why: string) => new VerifyError(`object ${path} of copy ${plan.copy.prefix} changed while it was being restored (${why}); nothing more is applied`);
   try {
+    if (verified && fileIdentity(fd) === verified.file) {
+      await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: fd });
+      if (fileIdentity(fd) !== verified.file) throw changed("its file was written meanwhile");
+      const read = _offset(fd);
+      onBytes(read);
+      return read >= verified.digest.size ? verified.digest : null;
+    }
     const follower = followFile(fd);
     try {
       await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: fd });
@@ -254,7 +277,7 @@ async function _feedLocalFile(ctx: RunContext, plan: _Plan, object: ResolvedObje
     const whole = read >= digest.size;
     const expected = plan.expected.get(path);
     const why = whole && expected && mismatch(expected, digest);
-    if (why) throw new VerifyError(`object ${path} of copy ${plan.copy.prefix} changed while it was being restored (${why}); nothing more is applied`);
+    if (why) throw changed(why);
     return whole ? digest : null;
   } finally {
     closeSync(fd);
@@ -268,8 +291,15 @@ function _offset(fd: number): number {
 }
 
 /** Streams the object from the backend into the pipeline, hashing it again on the way; the digest if the pipeline read it whole. */
-async function _feedStream(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, onBytes: (n: number) => void): Promise<Digest | null> {
-  const local = await _feedLocalFile(ctx, plan, object, path, onBytes);
+async function _feedStream(
+  ctx: RunContext,
+  plan: _Plan,
+  object: ResolvedObject,
+  path: string,
+  onBytes: (n: number) => void,
+  verified?: { file: string; digest: Digest },
+): Promise<Digest | null> {
+  const local = await _feedLocalFile(ctx, plan, object, path, onBytes, verified);
   if (local !== undefined) return local;
   const d = new DigestBuilder();
   let whole = false;

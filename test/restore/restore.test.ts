@@ -208,6 +208,25 @@ describe("a local copy's object as the restore pipeline's stdin", () => {
   });
 });
 
+describe("an object's file written while its pipeline reads it", () => {
+  test("fails the restore as changed, and the next object is not applied", async () => {
+    await using root = tempDir("restore-root");
+    await using out = tempDir("restore-out");
+    const dir = await makeCopy(root.dir, P1, { "a.bin": crypto.getRandomValues(new Uint8Array(1 << 20)), "b.bin": new TextEncoder().encode("second") });
+    const file = join(dir, "a.bin");
+    // The pipeline itself rewrites one byte of the object it was given, after reading it whole.
+    const task = localTask(root.dir, [
+      obj("a.bin", [exec("sh", "-c", `cat > '${join(out.dir, "a")}'; chmod u+w '${file}'; printf X | dd of='${file}' bs=1 seek=7 conv=notrunc status=none`)]),
+      obj("b.bin", [exec("sh", "-c", `cat > '${join(out.dir, "b")}'`)], "later"),
+    ]);
+    (task as { groups: unknown }).groups = [{ id: "default", depends: [] }, { id: "later", depends: ["default"] }];
+    const err = await failure(restore(task));
+    expect(err).toBeInstanceOf(VerifyError);
+    expect(err.message).toMatch(/object a\.bin of copy .* changed while it was being restored/);
+    expect(await readdir(out.dir)).toEqual(["a"]);
+  });
+});
+
 describe("a restore pipeline that stops reading early", () => {
   test("is judged by its exit code, not reported as a changed object", async () => {
     await using root = tempDir("restore-root");

@@ -204,7 +204,8 @@ async function _throughPipelines(
           progress.objectBytes(row, digests.get(path)?.size ?? 0);
         } else {
           const verified = verifiedFiles.get(path);
-          const digest = await _feedStream(ctx, plan, object, path, (n) => progress.objectBytes(row, n), verified === undefined ? undefined : { file: verified, digest: digests.get(path)! });
+          const onBytes = (n: number) => progress.objectBytes(row, n);
+          const digest = await _feedStream(ctx, plan, object, path, verified === undefined ? { onBytes } : { onBytes, verified: { file: verified, digest: digests.get(path)! } });
           if (digest) digests.set(path, digest);
         }
       });
@@ -235,6 +236,13 @@ async function _feedFile(ctx: RunContext, object: ResolvedObject, file: string):
   }
 }
 
+interface _Feed {
+  /** Bytes the pipeline took. */
+  readonly onBytes: (n: number) => void;
+  /** The object's local file as verified just before (its identity), and its digest. */
+  readonly verified?: { readonly file: string; readonly digest: Digest };
+}
+
 /**
  * The object's local file as the pipeline's stdin (the kernel moves the
  * bytes); the digest if the pipeline read it whole (the file offset it
@@ -245,14 +253,7 @@ async function _feedFile(ctx: RunContext, object: ResolvedObject, file: string):
  * the same file, unwritten, before and after the pipeline read it; any other
  * is hashed meanwhile on a thread, and compared with the manifest.
  */
-async function _feedLocalFile(
-  ctx: RunContext,
-  plan: _Plan,
-  object: ResolvedObject,
-  path: string,
-  onBytes: (n: number) => void,
-  verified?: { file: string; digest: Digest },
-): Promise<Digest | null | undefined> {
+async function _feedLocalFile(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, { onBytes, verified }: _Feed): Promise<Digest | null | undefined> {
   const fd = canFollowFiles() ? await plan.copy.openFile(path) : null;
   if (fd === null) return undefined;
   const changed = (why: string) => new VerifyError(`object ${path} of copy ${plan.copy.prefix} changed while it was being restored (${why}); nothing more is applied`);
@@ -291,15 +292,9 @@ function _offset(fd: number): number {
 }
 
 /** Streams the object from the backend into the pipeline, hashing it again on the way; the digest if the pipeline read it whole. */
-async function _feedStream(
-  ctx: RunContext,
-  plan: _Plan,
-  object: ResolvedObject,
-  path: string,
-  onBytes: (n: number) => void,
-  verified?: { file: string; digest: Digest },
-): Promise<Digest | null> {
-  const local = await _feedLocalFile(ctx, plan, object, path, onBytes, verified);
+async function _feedStream(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, feed: _Feed): Promise<Digest | null> {
+  const local = await _feedLocalFile(ctx, plan, object, path, feed);
+  const { onBytes } = feed;
   if (local !== undefined) return local;
   const d = new DigestBuilder();
   let whole = false;

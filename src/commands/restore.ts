@@ -33,6 +33,7 @@ export default defineCommand({
     force: { type: "boolean", description: "With --to: replace existing files" },
     identity: { type: "string", description: "Private key file for restore pipelines that decrypt (age's {identity}; default $PALHM_IDENTITY or the config's)", valueHint: "FILE" },
     staging: { type: "string", description: "Where objects of a remote backend are staged and verified before a pipeline consumes them (default: $TMPDIR)", valueHint: "DIR" },
+    stream: { type: "boolean", description: "Apply each object as it is read, checking it on the way, instead of checking every object first: one read and no staging space, but a damaged object is found after (part of) it was applied" },
     thaw: { type: "string", description: "Ask the store to thaw the copy's archived objects (S3 GLACIER, DEEP_ARCHIVE), readable for DAYS days; exits 75 saying when to come back until they can be read", valueHint: "DAYS" },
     json: { type: "boolean", description: "Print the result as one JSON document" },
   },
@@ -41,6 +42,7 @@ export default defineCommand({
     if (args.to === "") throw new UsageError("--to needs a DIR");
     if (args.identity !== undefined && args.to !== undefined) throw new UsageError("--identity applies to restore pipelines, not to --to DIR (the objects are written as they are stored)");
     if (args.identity === "") throw new UsageError("--identity needs a FILE");
+    if (args.stream && args.to !== undefined) throw new UsageError("--stream applies to restore pipelines, not to --to DIR (files are checked before they are put in place)");
     if (args.thaw !== undefined && !/^[1-9]\d{0,4}$/.test(args.thaw)) throw new UsageError(`--thaw needs a number of days (1-99999), got "${args.thaw}"`);
     const objects = _repeated(rawArgs, "object");
     return withJsonFailure(args.json, args.task, async () => {
@@ -57,6 +59,7 @@ export default defineCommand({
           staging: args.staging,
           identity: args.identity === undefined ? undefined : resolve(args.identity),
           thaw: args.thaw === undefined ? undefined : Number(args.thaw),
+          stream: args.stream === true,
         });
         if (args.json) process.stdout.write(toJson({ ok: true, ...result }));
         const how = result.to ? `into ${result.to}` : "through the restore pipelines";

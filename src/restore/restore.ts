@@ -48,6 +48,13 @@ export interface RestoreOptions {
   readonly identity?: string;
   /** Ask the store to thaw the selected archived objects, readable for this many days. */
   readonly thaw?: number;
+  /**
+   * Apply each object as it is read, checking it against the manifest on the
+   * way, instead of checking every object first: one read, no staging space,
+   * but a damaged object is found once (part of) it was applied. The restore
+   * then fails and no later object is applied. Pipelines only.
+   */
+  readonly stream?: boolean;
 }
 
 export interface RestoreResult {
@@ -168,7 +175,7 @@ async function _throughPipelines(
   progress: Progress,
 ): Promise<void> {
   // A local copy is cheap to read twice; anything else is read once, into the stage.
-  const direct = copies.capabilities.cheapReads === true || !plan.verified;
+  const direct = options.stream === true || copies.capabilities.cheapReads === true || !plan.verified;
   const stage = direct ? null : await Stage.create(options.staging ?? tmpdir());
   const copy = _counted(plan.copy, progress);
   /** The local files verified just now, by object: fed to their pipelines without hashing them again while they are unchanged. */
@@ -179,7 +186,7 @@ async function _throughPipelines(
       if (stage) {
         ctx.log.debug(`fetching ${path}`);
         digests.set(path, await _tracked(progress, path, () => stage.fetch(copy, path, expected ?? null, ctx.signal)));
-      } else if (expected) {
+      } else if (expected && !options.stream) {
         ctx.log.debug(`verifying ${path}`);
         const digest = await _tracked(progress, path, async () => {
           // A local file is hashed on a thread, in one go: its row gets the bytes at the end.
@@ -205,7 +212,8 @@ async function _throughPipelines(
         } else {
           const verified = verifiedFiles.get(path);
           const onBytes = (n: number) => progress.objectBytes(row, n);
-          const digest = await _feedStream(ctx, plan, object, path, verified === undefined ? { onBytes } : { onBytes, verified: { file: verified, digest: digests.get(path)! } });
+          const stream = options.stream === true;
+          const digest = await _feedStream(ctx, plan, object, path, verified === undefined ? { onBytes, stream } : { onBytes, stream, verified: { file: verified, digest: digests.get(path)! } });
           if (digest) digests.set(path, digest);
         }
       });
@@ -241,6 +249,8 @@ interface _Feed {
   readonly onBytes: (n: number) => void;
   /** The object's local file as verified just before (its identity), and its digest. */
   readonly verified?: { readonly file: string; readonly digest: Digest };
+  /** The object was not checked before (RestoreOptions.stream). */
+  readonly stream: boolean;
 }
 
 /**
@@ -253,14 +263,13 @@ interface _Feed {
  * the same file, unwritten, before and after the pipeline read it; any other
  * is hashed meanwhile on a thread, and compared with the manifest.
  */
-async function _feedLocalFile(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, { onBytes, verified }: _Feed): Promise<Digest | null | undefined> {
+async function _feedLocalFile(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, { onBytes, verified, stream }: _Feed): Promise<Digest | null | undefined> {
   const fd = canFollowFiles() ? await plan.copy.openFile(path) : null;
   if (fd === null) return undefined;
-  const changed = (why: string) => new VerifyError(`object ${path} of copy ${plan.copy.prefix} changed while it was being restored (${why}); nothing more is applied`);
   try {
     if (verified && fileIdentity(fd) === verified.file) {
       await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: fd });
-      if (fileIdentity(fd) !== verified.file) throw changed("its file was written meanwhile");
+      if (fileIdentity(fd) !== verified.file) throw _damaged(plan, path, "its file was written meanwhile", true);
       const read = _offset(fd);
       onBytes(read);
       return read >= verified.digest.size ? verified.digest : null;
@@ -278,7 +287,7 @@ async function _feedLocalFile(ctx: RunContext, plan: _Plan, object: ResolvedObje
     const whole = read >= digest.size;
     const expected = plan.expected.get(path);
     const why = whole && expected && mismatch(expected, digest);
-    if (why) throw changed(why);
+    if (why) throw _damaged(plan, path, why, !stream);
     return whole ? digest : null;
   } finally {
     closeSync(fd);
@@ -314,8 +323,14 @@ async function _feedStream(ctx: RunContext, plan: _Plan, object: ResolvedObject,
   const expected = plan.expected.get(path);
   // A pipeline may stop reading early (and say so by its exit code); only a whole pass can be compared.
   const why = whole && expected && mismatch(expected, digest);
-  if (why) throw new VerifyError(`object ${path} of copy ${plan.copy.prefix} changed while it was being restored (${why}); nothing more is applied`);
+  if (why) throw _damaged(plan, path, why, !feed.stream);
   return whole ? digest : null;
+}
+
+/** An object whose bytes, read while its pipeline took them, are not those of the manifest: it changed since it was checked, or (stream) it was never checked before. */
+function _damaged(plan: _Plan, path: string, why: string, checkedFirst: boolean): VerifyError {
+  const what = checkedFirst ? `changed while it was being restored (${why})` : `does not match its manifest (${why}), found while it was being applied (--stream)`;
+  return new VerifyError(`object ${path} of copy ${plan.copy.prefix} ${what}; nothing more is applied`);
 }
 
 /** Runs one object's step as a progress row: started, then done or failed. */

@@ -1,6 +1,6 @@
 /** `palhm list`, `verify` and `restore` end to end: the real CLI, a real config file, copies on disk. */
 import { describe, expect, test } from "bun:test";
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { makeCopy, sh } from "./_fixtures.ts";
 import { palhm as cli } from "../_support/cli.ts";
@@ -207,6 +207,36 @@ describe("palhm restore", () => {
     expect(await readdir(out)).toEqual(["tree"]);
     expect(await readdir(join(out, "tree"))).toEqual([]);
     expect(await readFile(hooksLog, "utf8")).toBe(["pre", "error", "finally"].map((s) => `restore ${s} ${P1}\n`).join(""));
+  });
+
+  test("--stream applies each object as it is read: a round trip, and a damaged object is found once applied, stopping the later ones; not with --to", async () => {
+    await using tmp = tempDir("restore-cli");
+    const { root, out, config, hooksLog } = await project(tmp.dir);
+    const dir = await sampleCopy(tmp.dir, root, P1);
+
+    const ok = await palhm(config, "restore", "backup", "--stream", "--object", "db/all.sql", "--object", "files.tar.zst");
+    expect(ok.status).toBe(0);
+    expect(await readFile(join(out, "restored.sql"))).toEqual(await readFile(join(tmp.dir, "db.sql")));
+    expect(await readFile(join(out, "tree/src/sub/file.txt"), "utf8")).toBe(`tree of ${P1}\n`);
+
+    // One flipped byte in the db dump, before its end: it reaches the pipeline, then the restore fails and the files group never runs.
+    await rm(join(out, "restored.sql"));
+    await rm(join(out, "tree"), { recursive: true });
+    await mkdir(join(out, "tree"));
+    await writeFile(hooksLog, "");
+    const sql = await readFile(join(dir, "db/all.sql"));
+    sql[10]! ^= 0x01;
+    await writeFile(join(dir, "db/all.sql"), sql);
+    const bad = await palhm(config, "restore", "backup", "--stream", "--object", "db/all.sql", "--object", "files.tar.zst");
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/object db\/all\.sql of copy .* does not match its manifest \(sha256 expected .*\), found while it was being applied \(--stream\); nothing more is applied/);
+    expect(await readFile(join(out, "restored.sql"))).toEqual(sql); // applied: the price of --stream
+    expect(await readdir(join(out, "tree"))).toEqual([]);
+    expect(await readFile(hooksLog, "utf8")).toBe(["pre", "inspect", "error", "finally"].map((s) => `restore ${s} ${P1}\n`).join(""));
+
+    const withTo = await palhm(config, "restore", "backup", "--stream", "--to", join(tmp.dir, "x"));
+    expect(withTo.status).toBe(2);
+    expect(withTo.stderr).toContain("--stream applies to restore pipelines");
   });
 
   test("--to DIR writes files, refuses to overwrite (exit 2), --force replaces", async () => {

@@ -116,6 +116,14 @@ describe("restore from S3", () => {
       expect(e.message).toMatch(/object b of copy .*\(sha256 expected/);
       expect(await readdir(out.dir)).toEqual([]);
       expect(await readdir(staging.dir)).toEqual([]);
+
+      // --stream: each object straight from the bucket into its pipeline, nothing staged; the rot is found once b was applied.
+      const streamed = await runRestore(ctx, task, backend, { staging: staging.dir, stream: true }).catch((e) => e);
+      expect(streamed).toBeInstanceOf(VerifyError);
+      expect(streamed.message).toMatch(/object b of copy .* does not match its manifest \(sha256 expected .*found while it was being applied/);
+      expect(await readFile(join(out.dir, "a"))).toEqual(Buffer.from(a));
+      expect(await readFile(join(out.dir, "b"))).toEqual(Buffer.from(rotten));
+      expect(await readdir(staging.dir)).toEqual([]);
     } finally {
       await backend.close?.();
     }

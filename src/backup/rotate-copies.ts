@@ -1,11 +1,14 @@
 /**
- * Rotating a task's copies after a run made `newPrefix` (null: none, e.g. a
- * replicate run that brought nothing): the copy layer removes what the pure
- * planner chooses, and this says it loudly where it should. A copy that
- * cannot be removed, or a root that cannot be listed, is added to
- * `failures`: the run goes on and ends not clean.
+ * A run's upkeep of its root, shared by backup and replicate runs: the
+ * leftovers of dead runs removed first, then rotation after the run made
+ * `newPrefix` (null: none, e.g. a replicate run that brought nothing): the
+ * copy layer removes what the pure planner chooses, and this says it loudly
+ * where it should. A copy that cannot be removed, or a root that cannot be
+ * listed, is added to `failures` (its error says which and why): the run
+ * goes on and ends not clean.
  */
 import type { Copies, RemovalFailure } from "../copies/copies.ts";
+import type { Scan } from "../copies/scan.ts";
 import type { Logger } from "../log.ts";
 import type { RotationLimits } from "./rotation.ts";
 import { warnRotation } from "./rotation-warnings.ts";
@@ -18,6 +21,23 @@ export interface Rotated {
   readonly futureCopies?: string[];
   /** The newest copy kept (not a leftover). */
   readonly newest?: string;
+}
+
+/** Removes the incomplete copies dead runs of the task left (`scan`: the root as just listed); returns their prefixes. */
+export async function removeLeftovers(taskId: string, copies: Copies, log: Logger, failures: RemovalFailure[], scan?: Scan): Promise<string[]> {
+  let cleanup;
+  try {
+    cleanup = await copies.cleanLeftovers(scan);
+  } catch (e) {
+    // Not even listed: the copy about to be made will say whether the store works at all.
+    log.warn(`task ${taskId}: could not look for leftovers of dead runs under ${copies.describe()}: ${(e as Error).message}`);
+    return [];
+  }
+  for (const f of cleanup.failures) {
+    log.error(`task ${taskId}: could not remove ${f.location}, left by a run that died: ${f.error.message}`);
+    failures.push({ ...f, error: new Error(`could not remove copy ${f.prefix}, left by a run that died: ${f.error.message}`) });
+  }
+  return cleanup.removed;
 }
 
 export async function rotateCopies(taskId: string, copies: Copies, newPrefix: string | null, limits: RotationLimits, log: Logger, failures: RemovalFailure[]): Promise<Rotated> {

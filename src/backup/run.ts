@@ -23,7 +23,7 @@ import { Schedule, runScheduled } from "./dag.ts";
 import type { Manifest, ManifestObject } from "./manifest.ts";
 import { prefixOf } from "./prefix.ts";
 import { storeObject, type StoredObject } from "./object.ts";
-import { rotateCopies } from "./rotate-copies.ts";
+import { removeLeftovers, rotateCopies } from "./rotate-copies.ts";
 
 export { describeBackupPlan } from "./plan.ts";
 
@@ -49,7 +49,7 @@ export async function runBackup(task: ResolvedBackupTask, ctx: RunContext): Prom
     const copies = dests[0]!.copies;
     result = await runOperation(runner, facts, async (inspect) => {
       const leftovers: string[] = [];
-      for (const d of dests) leftovers.push(...(await _removeLeftovers(task, d.copies, ctx, failures)));
+      for (const d of dests) leftovers.push(...(await removeLeftovers(task.id, d.copies, ctx.log, failures)));
       const start = new Date();
       const writer = dests.length === 1 ? await _createCopy(copies, ctx) : (fan = await _createFanOut(task, dests, ctx));
       facts.prefix = writer.prefix;
@@ -97,7 +97,7 @@ const _destinationResult = (prefix: string) => (d: Destination) => ({
 function _leftOutError(task: ResolvedBackupTask, result: BackupResult, left: readonly Destination[], failures: readonly RemovalFailure[]): TaskError {
   const lines = [
     ...left.map((d) => `${d.copies.describe()}: ${d.failed!.message}`),
-    ...failures.map((f) => `${f.location}: could not be removed: ${f.error.message}`),
+    ...failures.map((f) => `${f.location}: ${f.error.message}`),
   ];
   const kept = (result.destinations ?? []).filter((d) => d.ok).map((d) => d.location).join(", ");
   const err = new TaskError(`task ${task.id}: the copy ${result.prefix} is complete and kept at ${kept}, but not at ${left.length} destination(s):\n  ${lines.join("\n  ")}`);
@@ -138,20 +138,6 @@ function _removalError(task: ResolvedBackupTask, result: BackupResult, failures:
 }
 
 /** Incomplete copies of this task whose run died: no live run of this task writes to this root (the run lock sees to it). */
-async function _removeLeftovers(task: ResolvedBackupTask, copies: Copies, ctx: RunContext, failures: RemovalFailure[]): Promise<string[]> {
-  let cleanup;
-  try {
-    cleanup = await copies.cleanLeftovers();
-  } catch (e) {
-    // Not even listed: the copy about to be made will say whether the store works at all.
-    ctx.log.warn(`task ${task.id}: could not look for leftovers of dead runs under ${copies.describe()}: ${(e as Error).message}`);
-    return [];
-  }
-  for (const f of cleanup.failures) ctx.log.error(`task ${task.id}: could not remove ${f.location}, left by a run that died: ${f.error.message}`);
-  failures.push(...cleanup.failures);
-  return cleanup.removed;
-}
-
 async function _createCopy(copies: Copies, ctx: RunContext): Promise<CopyWriter> {
   for (let attempt = 1; ; attempt++) {
     const prefix = prefixOf(new Date());

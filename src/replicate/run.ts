@@ -12,7 +12,7 @@ import { descriptorOf } from "../backends/registry.ts";
 import { openCopies } from "../copies/open.ts";
 import type { Copies, RemovalFailure } from "../copies/copies.ts";
 import { TaskError, isPalhmError } from "../errors.ts";
-import { rotateCopies } from "../backup/rotate-copies.ts";
+import { removeLeftovers, rotateCopies } from "../backup/rotate-copies.ts";
 import { formatBytes } from "../ui/format.ts";
 import { planReplication } from "./select.ts";
 import { transferCopy, type Transferred } from "./transfer.ts";
@@ -48,10 +48,7 @@ export async function runReplicate(task: ResolvedReplicateTask, ctx: RunContext)
     const failures: RemovalFailure[] = [];
     const srcCopies = (await src.scan()).copies.filter((c) => src.owns(c));
     const dstScan = await dst.scan();
-    const cleanup = await dst.cleanLeftovers(dstScan);
-    for (const f of cleanup.failures) log.error(`task ${task.id}: could not remove ${f.location}, left by a run that died: ${f.error.message}`);
-    failures.push(...cleanup.failures);
-    const gone = new Set(cleanup.removed);
+    const gone = new Set(await removeLeftovers(task.id, dst, log, failures, dstScan));
     const dstCopies = dstScan.copies.filter((c) => dst!.owns(c) && !gone.has(c.prefix));
 
     const plan = planReplication(srcCopies, dstCopies, task.copies, limits);
@@ -78,14 +75,14 @@ export async function runReplicate(task: ResolvedReplicateTask, ctx: RunContext)
     const rotation = await rotateCopies(task.id, dst, brought.at(-1)?.prefix ?? null, limits, log, failures);
     const result: ReplicateResult = {
       task: task.id, from: source.id, location: dst.describe(), copies: brought,
-      skipped: plan.skipped.map(({ prefix, why }) => ({ prefix, why })), removed: [...cleanup.removed, ...rotation.removed],
+      skipped: plan.skipped.map(({ prefix, why }) => ({ prefix, why })), removed: [...gone, ...rotation.removed],
       durationMs: Math.round(performance.now() - t0), ...(rotation.copiesKept === undefined ? {} : { copiesKept: rotation.copiesKept }),
       ...(rotation.newest ? { newest: rotation.newest } : {}),
     };
     if (failed.length || failures.length) {
       const lines = [
         ...failed.map((f) => `copy ${f.prefix}: ${f.error.message}`),
-        ...failures.map((f) => `${f.location}: could not be removed: ${f.error.message}`),
+        ...failures.map((f) => `${f.location}: ${f.error.message}`),
       ];
       const err = new TaskError(`task ${task.id}: ${brought.length} cop${brought.length === 1 ? "y" : "ies"} replicated, but:\n  ${lines.join("\n  ")}`);
       Object.assign(err, { result });

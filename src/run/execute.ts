@@ -45,7 +45,9 @@ export async function executeRun(config: ResolvedConfig, options: RunOptions = {
   const t0 = performance.now();
   try {
     const result: TaskResult = await runTask(id, ctx, steps);
-    if (options.json) write(toJson({ ok: true, type: task.type, ...result, hookFailures: [] }));
+    // `copy` as a failed run's document has it, so a reader finds the prefix in one place either way.
+    const copy = "prefix" in result ? { copy: { prefix: result.prefix, location: result.location, kept: true } } : {};
+    if (options.json) write(toJson({ ok: true, type: task.type, ...result, ...copy, hookFailures: [] }));
     if ("prefix" in result) log.success(backupSummary(result));
     else if ("from" in result) log.success(replicateSummary(result));
     else log.success(`task ${id} done in ${_seconds(performance.now() - t0)}`);

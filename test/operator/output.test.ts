@@ -97,6 +97,7 @@ describe("--json", () => {
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ ok: true, task: "backup", type: "backup", removed: before, hookFailures: [] });
     expect(copies(root)).toEqual([doc.prefix]);
+    expect(doc.copy).toEqual({ prefix: doc.prefix, location: doc.location, kept: true }); // where a failed run's document has it
     for (const o of doc.objects) {
       const file = join(root, doc.prefix, o.path);
       const sum = Bun.spawnSync(["sha256sum", file]).stdout.toString().split(" ")[0];

@@ -11,8 +11,9 @@
  *
  * Running it again gives the same result and never overwrites the user's files.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { replaceFile, type FileContent } from "../atomic-file.ts";
+import { join } from "node:path";
 import { TaskError } from "../errors.ts";
 import { shippedConfig } from "./embed.ts" with { type: "macro" };
 import { initDir } from "./init.ts";
@@ -43,16 +44,11 @@ export interface InstallResult {
   readonly kept: readonly string[];
 }
 
-function _atomically(file: string, write: (tmp: string) => void, mode: number): void {
-  const tmp = `${file}.palhm-${process.pid}.tmp`;
+/** Replaces `file` at once (src/atomic-file.ts): a running palhm keeps its binary, and a reader never sees half a file. */
+function _atomically(file: string, content: FileContent, mode: number): void {
   try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o755 });
-    write(tmp);
-    chmodSync(tmp, mode);
-    // A rename, not a write: a running palhm keeps its binary, and a reader never sees half a file.
-    renameSync(tmp, file);
+    replaceFile(file, content, mode);
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new TaskError(`cannot install ${file}: ${(e as Error).message}`);
   }
 }
@@ -63,7 +59,7 @@ export function install(options: InstallOptions): InstallResult {
   const kept: string[] = [];
   const bin = join(options.prefix, "bin/palhm");
 
-  _atomically(at(bin), (tmp) => copyFileSync(options.binary, tmp), 0o755);
+  _atomically(at(bin), { copyOf: options.binary }, 0o755);
   written.push(bin);
 
   const share = join(options.prefix, "share/palhm/config");
@@ -73,7 +69,7 @@ export function install(options: InstallOptions): InstallResult {
     throw new TaskError(`cannot replace ${at(share)}: ${(e as Error).message}`);
   }
   for (const [rel, file] of Object.entries(_SHIPPED)) {
-    _atomically(at(join(share, rel)), (tmp) => writeFileSync(tmp, file.text.replaceAll(_SHIPPED_BIN, bin)), file.mode);
+    _atomically(at(join(share, rel)), file.text.replaceAll(_SHIPPED_BIN, bin), file.mode);
   }
   written.push(`${share}/`);
 
@@ -92,7 +88,7 @@ export function install(options: InstallOptions): InstallResult {
       kept.push(path);
       continue;
     }
-    _atomically(at(path), (tmp) => writeFileSync(tmp, _SHIPPED[`systemd/${unit}`]!.text.replaceAll(_SHIPPED_BIN, bin)), 0o644);
+    _atomically(at(path), _SHIPPED[`systemd/${unit}`]!.text.replaceAll(_SHIPPED_BIN, bin), 0o644);
     written.push(path);
   }
   return { written, kept };

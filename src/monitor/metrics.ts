@@ -4,7 +4,7 @@
  * not only the task that just ran) and written atomically.
  */
 import type { StatusRecord } from "./record.ts";
-import { writeAtomically } from "./record.ts";
+import { replaceFile } from "../atomic-file.ts";
 
 interface Metric {
   readonly name: string;
@@ -58,5 +58,5 @@ export function renderMetrics(records: Iterable<StatusRecord>): string {
 }
 
 export function writeMetrics(path: string, records: Iterable<StatusRecord>): void {
-  writeAtomically(path, renderMetrics(records));
+  replaceFile(path, renderMetrics(records));
 }

@@ -4,7 +4,8 @@
  * whatever the outcome. It carries the last success forward, so a failed run
  * does not hide when the task last worked.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import { replaceFile } from "../atomic-file.ts";
 import { join } from "node:path";
 
 export type RunOutcome = "running" | "success" | "failure" | "interrupted";
@@ -91,28 +92,6 @@ export function readAllRecords(dir: string): Map<string, StatusRecord> {
 }
 
 export function writeRecord(dir: string, record: StatusRecord): void {
-  writeAtomically(recordPath(dir, record.task), JSON.stringify(record, null, 2) + "\n");
+  replaceFile(recordPath(dir, record.task), JSON.stringify(record, null, 2) + "\n");
 }
 
-/** Writes `path` so a reader sees the old content or the new, never a part: temp name in the same directory, fsync, rename. */
-export function writeAtomically(path: string, text: string, mode = 0o644): void {
-  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, "w", mode);
-  try {
-    try {
-      const bytes = Buffer.from(text);
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (e) {
-    try {
-      unlinkSync(temp);
-    } catch {}
-    throw e;
-  }
-}

@@ -4,8 +4,9 @@
  * OnFailure= names, if it is missing), or one cron.d file. Only files that
  * carry GENERATED_MARK are ever replaced or removed.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { replaceFile } from "../atomic-file.ts";
+import { join } from "node:path";
 import { ConfigError, TaskError } from "../errors.ts";
 import { shippedFile } from "../install/embed.ts" with { type: "macro" };
 import { analyzeCalendar, type CalendarVerdict } from "./calendar.ts";
@@ -38,15 +39,11 @@ function _generated(file: string): boolean {
   }
 }
 
-/** Writes atomically (a temp file renamed into place), mode 644; a file system's refusal is a TaskError naming the file. */
+/** Writes atomically (src/atomic-file.ts), mode 644; a file system's refusal is a TaskError naming the file. */
 function _write(file: string, text: string): void {
-  const tmp = `${file}.palhm-${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o755 });
-    writeFileSync(tmp, text, { mode: 0o644 });
-    renameSync(tmp, file);
+    replaceFile(file, text);
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new TaskError(`cannot write ${file}: ${(e as Error).message}`);
   }
 }

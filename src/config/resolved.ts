@@ -4,10 +4,10 @@
  * more user configs (TS or PALHM JSON), read-only afterwards.
  */
 import type { ResolvedExec } from "../exec/types.ts";
-import type { HookOp, HookState } from "../hooks/types.ts";
+import type { HookOp, HookState, ResolvedHookFn, ResolvedHooks } from "../hooks/types.ts";
 import type { Limit } from "../backup/decimal.ts";
 import type { Mua } from "../boot-report/types.ts";
-import type { HookFn, StepFn } from "./types.ts";
+import type { StepFn } from "./types.ts";
 import type { ResolvedMonitoring } from "../monitor/observe.ts";
 
 export interface ResolvedObject {
@@ -26,21 +26,7 @@ export interface ResolvedGroup {
 export type { ResolvedBackendParam } from "../backends/params.ts";
 import type { ResolvedBackendParam } from "../backends/params.ts";
 
-/** One hook function, named for messages. */
-export interface ResolvedHookFn {
-  readonly name: string;
-  /** Where it was defined: "global" or "task NAME". */
-  readonly source: string;
-  readonly run: HookFn;
-  /** Seconds. */
-  readonly timeout?: number;
-}
-
-export type { HookOp, HookState, ResolvedExec };
-
-export type ResolvedHooks = {
-  readonly [O in HookOp]: { readonly [S in HookState]: readonly ResolvedHookFn[] };
-};
+export type { HookOp, HookState, ResolvedExec, ResolvedHookFn, ResolvedHooks };
 
 export interface ResolvedBackupTask {
   readonly type: "backup";

@@ -8,7 +8,7 @@
  * group, is a type error. The same checks run again at load time (valibot).
  */
 import type { Mua } from "../boot-report/types.ts";
-import type { HookContext } from "../hooks/types.ts";
+import type { HookFn } from "../hooks/types.ts";
 import type { StepContext } from "../routine/types.ts";
 
 /** A decimal of any size: a number, a string of digits, or an infinity word ("inf", "Infinity", "-inf", "-Infinity"). A fractional part is ignored. */
@@ -98,8 +98,7 @@ export type { BackendParam, CustomBackendParam, LocalfsBackendParam, NullBackend
 export type { KeepCount, KeepParam } from "../backends/rotation-params.ts";
 import type { BackendParam } from "../backends/params.ts";
 
-/** Hook function: runs at one state of an operation. Throwing fails it. */
-export type HookFn = (ctx: HookContext) => unknown | Promise<unknown>;
+export type { HookFn };
 
 /** A hook with options. */
 export interface HookSpec {

@@ -7,7 +7,7 @@
  * hook fails at once ("timed out after Ns", or the interruption).
  */
 import { $ } from "zx";
-import type { ResolvedHookFn } from "../config/resolved.ts";
+import type { ResolvedHookFn } from "./types.ts";
 import type { HookOp, HookState } from "./types.ts";
 import type { Logger } from "../log.ts";
 import type { HookContext } from "./types.ts";

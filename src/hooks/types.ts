@@ -25,3 +25,21 @@ export interface HookContext {
   /** The hook's timeout in seconds, if one is set. */
   readonly timeout?: number;
 }
+
+/** Hook function: runs at one state of an operation. Throwing fails it. */
+export type HookFn = (ctx: HookContext) => unknown | Promise<unknown>;
+
+/** One hook function as configured, named for messages. */
+export interface ResolvedHookFn {
+  readonly name: string;
+  /** Where it was defined: "global" or "task NAME". */
+  readonly source: string;
+  readonly run: HookFn;
+  /** Seconds. */
+  readonly timeout?: number;
+}
+
+/** Every hook function of a scope (global, or one task), by operation and state. */
+export type ResolvedHooks = {
+  readonly [O in HookOp]: { readonly [S in HookState]: readonly ResolvedHookFn[] };
+};

@@ -19,6 +19,7 @@ export async function replicasOf(config: ResolvedConfig, taskId: string, log: Lo
         await copies.close();
       }
     } catch (e) {
+      if (signal.aborted) throw e; // interrupted: not a destination to leave out
       log.warn(`replicate task ${t.id}: cannot list ${(e as Error).message}`);
     }
   }

@@ -43,6 +43,15 @@ async function destroy(): Promise<void> {
   expect(await pg.sql("SELECT count(*) FROM pg_database WHERE datname IN ('app', 'wiki')")).toBe("0\n");
 }
 
+/** Waits (30 s at most) until `n` sessions are connected to database app. */
+async function sessionsOnApp(n: number): Promise<void> {
+  const until = Date.now() + 30_000;
+  while ((await pg.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'app'")) !== `${n}\n`) {
+    if (Date.now() > until) throw new Error(`never ${n} session(s) on database app`);
+    await Bun.sleep(50); // polling a condition with a deadline
+  }
+}
+
 const recipeProject = useRecipeProjects();
 
 beforeAll(async () => {
@@ -127,6 +136,27 @@ describe("postgres() of the whole cluster", () => {
 });`);
     expect(await p.palhm("-q", "run", "all")).toMatchObject({ status: 0, stderr: "" });
     await destroy();
+    expect(await p.palhm("-q", "restore", "all")).toMatchObject({ status: 0, stderr: "" });
+    expect(await state()).toBe(before);
+
+    // A client holds database app open: it cannot be dropped, so the script's CREATE DATABASE app fails. Errors
+    // in the roles part are gone past (the connected role cannot be dropped nor created); this one stops psql and fails the restore.
+    const holder = Bun.spawn(["psql", `--host=${pg.host}`, "--username=postgres", "--no-password", "--dbname=app", "--command=SELECT pg_sleep(600)"], {
+      env: { ...process.env, PGPASSFILE: pg.passFile("postgres", pg.password) }, stdout: "ignore", stderr: "ignore",
+    });
+    try {
+      await sessionsOnApp(1);
+      const failed = await p.palhm("-q", "restore", "all");
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toMatch(/psql.*exited with code 3/);
+    } finally {
+      holder.kill();
+      await holder.exited;
+      // The server's session outlives its client while pg_sleep runs: end it.
+      await pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'app'");
+      await sessionsOnApp(0);
+    }
+    // The cluster is half dropped, as pg_dumpall's script leaves it when it stops: with the client gone, a restore brings it all back.
     expect(await p.palhm("-q", "restore", "all")).toMatchObject({ status: 0, stderr: "" });
     expect(await state()).toBe(before);
   }, 120_000);

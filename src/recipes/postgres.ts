@@ -53,7 +53,7 @@ export function postgres<const G extends string = "default">(options: PostgresOp
     // pg_dumpall's script drops and recreates every role, the connected one too ("current user cannot be dropped",
     // "role ... already exists"): psql must go past errors there, and only there. From the first `\connect` on (the
     // databases), the first error stops psql, which exits 3: the restore fails instead of reporting a partial cluster.
-    const strict = { argv: ["awk", "!on && /^\\\\connect / { print \"\\\\set ON_ERROR_STOP on\"; on = 1 } { print }"] };
+    const strict: ExecDef = { argv: ["awk", "!on && /^\\\\connect / { print \"\\\\set ON_ERROR_STOP on\"; on = 1 } { print }"] };
     const load = exec("psql", ["--quiet", "--no-psqlrc", maintenance]);
     return [filtered({ path: `${dir}/all.sql`, dump: [exec("pg_dumpall", ["--clean", "--if-exists", ...extra])], load: [strict, load] }, options)];
   }

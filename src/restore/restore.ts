@@ -12,21 +12,18 @@
  * With `--to`, files are written into a stage inside DIR, verified, and
  * renamed into place after `inspect`; any failure removes the stage.
  */
-import { closeSync, readFileSync } from "node:fs";
-import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import type { Copies } from "../copies/copies.ts";
 import type { CopyReader } from "../copies/reader.ts";
 import type { ManifestObject } from "../backup/manifest.ts";
 import type { ResolvedBackupTask, ResolvedObject } from "../config/resolved.ts";
 import { VerifyError } from "../errors.ts";
-import { runPipeline } from "../exec/pipeline.ts";
 import { HookRunner } from "../hooks/runner.ts";
 import { runOperation } from "../hooks/operation.ts";
 import type { RunContext } from "../run/context.ts";
 import { countedStream, progressFor, type Progress } from "../ui/progress.ts";
-import { assertMatches, DigestBuilder, digestObject, fileIdentity, mismatch, type Digest } from "./hash-stream.ts";
-import { canFollowFiles, followFile } from "../backup/hash-follow.ts";
+import { assertMatches, digestObject, type Digest } from "./hash-stream.ts";
+import { feedFile, feedObject } from "./feed.ts";
 import { existingTargets, placeFiles, refuseOverwrite } from "./place.ts";
 import { applyOrder, pickCopy, pickPaths, restorePipelines } from "./select.ts";
 import { checkObjectPath, Stage } from "./stage.ts";
@@ -207,13 +204,14 @@ async function _throughPipelines(
       const row = `${path} → restore pipeline`;
       await _tracked(progress, row, async () => {
         if (stage) {
-          await _feedFile(ctx, object, stage.pathOf(path));
+          await feedFile(ctx, object, stage.pathOf(path));
           progress.objectBytes(row, digests.get(path)?.size ?? 0);
         } else {
           const verified = verifiedFiles.get(path);
           const onBytes = (n: number) => progress.objectBytes(row, n);
           const stream = options.stream === true;
-          const digest = await _feedStream(ctx, plan, object, path, verified === undefined ? { onBytes, stream } : { onBytes, stream, verified: { file: verified, digest: digests.get(path)! } });
+          const from = { copy: plan.copy, path, expected: plan.expected.get(path) };
+          const digest = await feedObject(ctx, object, from, verified === undefined ? { onBytes, stream } : { onBytes, stream, verified: { file: verified, digest: digests.get(path)! } });
           if (digest) digests.set(path, digest);
         }
       });
@@ -221,116 +219,6 @@ async function _throughPipelines(
   } finally {
     await stage?.discard();
   }
-}
-
-function _pipelineOptions(ctx: RunContext, object: ResolvedObject) {
-  const last = object.restore!.at(-1)!;
-  return {
-    signal: ctx.signal,
-    verbosity: ctx.verbosity,
-    label: `restore of object "${object.path}"`,
-    objectPath: object.path,
-    stdout: ctx.verbosity >= last.vlStdout ? ("inherit" as const) : ("ignore" as const),
-  };
-}
-
-/** Hands the staged file to the pipeline as its stdin: the bytes go from the kernel to the child. */
-async function _feedFile(ctx: RunContext, object: ResolvedObject, file: string): Promise<void> {
-  const fh = await open(file, "r");
-  try {
-    await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: fh.fd });
-  } finally {
-    await fh.close();
-  }
-}
-
-interface _Feed {
-  /** Bytes the pipeline took. */
-  readonly onBytes: (n: number) => void;
-  /** The object's local file as verified just before (its identity), and its digest. */
-  readonly verified?: { readonly file: string; readonly digest: Digest };
-  /** The object was not checked before (RestoreOptions.stream). */
-  readonly stream: boolean;
-}
-
-/**
- * The object's local file as the pipeline's stdin (the kernel moves the
- * bytes); the digest if the pipeline read it whole (the file offset it
- * shares with palhm's descriptor says how far it read). Null when the store
- * keeps no local file.
- *
- * The file verified just before (`verified`) is not hashed again while it is
- * the same file, unwritten, before and after the pipeline read it; any other
- * is hashed meanwhile on a thread, and compared with the manifest.
- */
-async function _feedLocalFile(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, { onBytes, verified, stream }: _Feed): Promise<Digest | null | undefined> {
-  const fd = canFollowFiles() ? await plan.copy.openFile(path) : null;
-  if (fd === null) return undefined;
-  try {
-    if (verified && fileIdentity(fd) === verified.file) {
-      await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: fd });
-      if (fileIdentity(fd) !== verified.file) throw _damaged(plan, path, "its file was written meanwhile", true);
-      const read = _offset(fd);
-      onBytes(read);
-      return read >= verified.digest.size ? verified.digest : null;
-    }
-    const follower = followFile(fd);
-    try {
-      await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: fd });
-    } catch (e) {
-      await follower.abandon();
-      throw e;
-    }
-    const digest = await follower.finish();
-    const read = _offset(fd);
-    onBytes(read);
-    const whole = read >= digest.size;
-    const expected = plan.expected.get(path);
-    const why = whole && expected && mismatch(expected, digest);
-    if (why) throw _damaged(plan, path, why, !stream);
-    return whole ? digest : null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Where a descriptor's file offset stands (how far the processes sharing it have read). */
-function _offset(fd: number): number {
-  const m = /^pos:\s+(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
-  return m ? Number(m[1]) : 0;
-}
-
-/** Streams the object from the backend into the pipeline, hashing it again on the way; the digest if the pipeline read it whole. */
-async function _feedStream(ctx: RunContext, plan: _Plan, object: ResolvedObject, path: string, feed: _Feed): Promise<Digest | null> {
-  const local = await _feedLocalFile(ctx, plan, object, path, feed);
-  const { onBytes } = feed;
-  if (local !== undefined) return local;
-  const d = new DigestBuilder();
-  let whole = false;
-  const hashing = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      d.update(chunk);
-      onBytes(chunk.byteLength);
-      controller.enqueue(chunk);
-    },
-    flush() {
-      whole = true;
-    },
-  });
-  const source = (await plan.copy.read(path)).pipeThrough(hashing);
-  await runPipeline(object.restore!, { ..._pipelineOptions(ctx, object), stdin: source });
-  const digest = d.digest();
-  const expected = plan.expected.get(path);
-  // A pipeline may stop reading early (and say so by its exit code); only a whole pass can be compared.
-  const why = whole && expected && mismatch(expected, digest);
-  if (why) throw _damaged(plan, path, why, !feed.stream);
-  return whole ? digest : null;
-}
-
-/** An object whose bytes, read while its pipeline took them, are not those of the manifest: it changed since it was checked, or (stream) it was never checked before. */
-function _damaged(plan: _Plan, path: string, why: string, checkedFirst: boolean): VerifyError {
-  const what = checkedFirst ? `changed while it was being restored (${why})` : `does not match its manifest (${why}), found while it was being applied (--stream)`;
-  return new VerifyError(`object ${path} of copy ${plan.copy.prefix} ${what}; nothing more is applied`);
 }
 
 /** Runs one object's step as a progress row: started, then done or failed. */

@@ -67,7 +67,7 @@ describe("palhm run on aws-s3 (real CLI)", () => {
     expect(copies.map((c) => c.state)).toEqual(["complete"]);
     const reader = await b.openCopy(copies[0]!.prefix);
     expect((await reader.objects()).map((o) => o.path)).toEqual(["big.bin", "etc.tar", "note.txt"]);
-    expect((await reader.manifest())!.objects.map((o) => o.path)).toEqual(["etc.tar", "note.txt"]);
+    expect((await reader.manifest())!.objects.map((o) => o.path)).toEqual(["etc.tar", "note.txt", "big.bin"]);
     await b.close?.();
   });
 

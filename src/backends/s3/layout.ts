@@ -15,6 +15,12 @@ export interface S3Tuning {
    * S3-compatible store knows). @default "crc32" on AWS, "md5" behind a custom endpoint
    */
   partChecksum?: "crc32" | "md5";
+  /**
+   * Parts as single signed fetches (part-request.ts) where the upload was
+   * signed with plain SigV4; false: every part through the SDK, as uploads
+   * signed otherwise (SigV4a, S3 Express) always are. @default true
+   */
+  directParts?: boolean;
   /** Largest single-request copy. @default 5 GiB */
   maxCopy?: number;
   /** Largest part of a multipart copy. @default 5 GiB */

@@ -36,6 +36,8 @@ export interface UploadTarget {
   readonly storageClass?: string;
   /** What each part (or the single PutObject) carries for the store to check. @default "md5" */
   readonly checksum?: "crc32" | "md5";
+  /** Send parts as single signed fetches where the upload is plain SigV4 (S3Tuning.directParts). @default true */
+  readonly directParts?: boolean;
 }
 
 /** Called when a multipart upload starts and when it is completed or aborted, so a rollback can abort it. */
@@ -142,7 +144,7 @@ export class S3Sink implements Sink {
     await this.abortUpload();
   }
 
-  private integrity(body: Uint8Array): { ChecksumCRC32: string } | { ContentMD5: string } {
+  private integrity(body: Uint8Array): _Integrity {
     return this.target.checksum === "crc32" ? { ChecksumCRC32: _crc32(body) } : { ContentMD5: _md5(body) };
   }
 
@@ -176,7 +178,7 @@ export class S3Sink implements Sink {
   }
 
   private dispatch(body: Uint8Array): void {
-    const { client, bucket, key } = this.target;
+    const { bucket, key } = this.target;
     const partNumber = ++this.partCount;
     this.uploadId ??= this.createUpload();
     const created = this.uploadId;
@@ -185,25 +187,10 @@ export class S3Sink implements Sink {
       const id = await created;
       try {
         const timeout = _partTimeout(body.length);
-        if (this.sender) {
-          const headers: Record<string, string> = "ChecksumCRC32" in integrity ? { "x-amz-checksum-crc32": integrity.ChecksumCRC32 } : { "content-md5": integrity.ContentMD5 };
-          const etag = await this.sender.send({ uploadId: id, partNumber, body, headers, signal: this.cancel.signal, timeout });
-          this.parts[partNumber - 1] = { PartNumber: partNumber, ETag: etag, ...("ChecksumCRC32" in integrity ? { ChecksumCRC32: integrity.ChecksumCRC32 } : {}) };
-          return;
-        }
-        const command = new UploadPartCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: id,
-          PartNumber: partNumber,
-          Body: body,
-          ContentLength: body.length,
-          ...integrity,
-        });
-        command.middlewareStack.add(_unsignedPayload, { step: "build", name: "palhmUnsignedPayload" });
-        const parts = this.target.partsClient?.() ?? client;
-        const r = await parts.send(command, { abortSignal: this.cancel.signal, requestTimeout: timeout });
-        this.parts[partNumber - 1] = { PartNumber: partNumber, ETag: r.ETag ?? "", ...("ChecksumCRC32" in integrity ? { ChecksumCRC32: integrity.ChecksumCRC32 } : {}) };
+        const etag = this.sender
+          ? await this.sender.send({ uploadId: id, partNumber, body, headers: _integrityHeaders(integrity), signal: this.cancel.signal, timeout })
+          : await this.sdkPart(id, partNumber, body, integrity, timeout);
+        this.parts[partNumber - 1] = { PartNumber: partNumber, ETag: etag, ...("ChecksumCRC32" in integrity ? { ChecksumCRC32: integrity.ChecksumCRC32 } : {}) };
       } catch (e) {
         throw s3Error(e, `UploadPart ${partNumber}`, bucket, key);
       }
@@ -218,6 +205,16 @@ export class S3Sink implements Sink {
     this.inflight.add(p);
   }
 
+  /** UploadPart through the SDK, for uploads PartSender cannot sign (not plain SigV4); resolves with the ETag. */
+  private async sdkPart(id: string, partNumber: number, body: Uint8Array, integrity: _Integrity, timeout: number): Promise<string> {
+    const { client, bucket, key } = this.target;
+    const command = new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: id, PartNumber: partNumber, Body: body, ContentLength: body.length, ...integrity });
+    command.middlewareStack.add(_unsignedPayload, { step: "build", name: "palhmUnsignedPayload" });
+    const parts = this.target.partsClient?.() ?? client;
+    const r = await parts.send(command, { abortSignal: this.cancel.signal, requestTimeout: timeout });
+    return r.ETag ?? "";
+  }
+
   private async createUpload(): Promise<string> {
     const { client, bucket, key } = this.target;
     try {
@@ -228,7 +225,7 @@ export class S3Sink implements Sink {
       const r = await client.send(command);
       if (!r.UploadId) throw new Error("no UploadId in the answer");
       this.tracker?.started(key, r.UploadId);
-      const template = signed && templateOf(signed);
+      const template = this.target.directParts !== false && signed && templateOf(signed);
       if (template) this.sender = new PartSender(client, template);
       return r.UploadId;
     } catch (e) {
@@ -252,6 +249,13 @@ export class S3Sink implements Sink {
       if (!isUnsupported(e)) throw s3Error(e, "AbortMultipartUpload", bucket, key);
     }
   }
+}
+
+type _Integrity = { ChecksumCRC32: string } | { ContentMD5: string };
+
+/** The same, as the headers of a part request. */
+function _integrityHeaders(integrity: _Integrity): Record<string, string> {
+  return "ChecksumCRC32" in integrity ? { "x-amz-checksum-crc32": integrity.ChecksumCRC32 } : { "content-md5": integrity.ContentMD5 };
 }
 
 /**

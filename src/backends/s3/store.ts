@@ -104,6 +104,7 @@ export class S3Store implements Store {
         key: full,
         storageClass: this.param.sinkStorageClass,
         checksum: this.tuning.partChecksum ?? (hasCustomS3Endpoint(this.param.endpoint) ? "md5" : "crc32"),
+        directParts: this.tuning.directParts,
       },
       planPartSize(options.sizeHint, this.tuning.upload),
       {

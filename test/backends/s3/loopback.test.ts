@@ -274,12 +274,29 @@ describe("aws-s3 part integrity (loopback S3 server)", () => {
     expect(s3.requests.find((r) => r.method === "POST" && r.query.has("uploads"))?.headers.get("x-amz-checksum-algorithm")).toBe("CRC32");
     const parts = s3.requests.filter((r) => r.query.has("partNumber") && r.key === `r/${P1}/obj`);
     expect(parts).toHaveLength(4);
+    expect(parts.some((r) => r.query.has("x-id"))).toBe(false); // single signed fetches, not the SDK's requests
     const stored = s3.objects.get(`r/${P1}/obj`)!.data;
     expect(sha256Hex(stored)).toBe(sha256Hex(data));
     for (const r of parts) {
       const n = Number(r.query.get("partNumber"));
       expect(r.headers.get("x-amz-checksum-crc32")).toBe(crc32Base64(stored.subarray((n - 1) * 8 * 1024, n * 8 * 1024)));
       expect(r.headers.get("content-md5")).toBeNull();
+      expect(r.headers.get("x-amz-content-sha256")).toBe("UNSIGNED-PAYLOAD");
+      expect(/SignedHeaders=([^,]*)/.exec(r.headers.get("authorization") ?? "")?.[1]?.split(";")).toContain("x-amz-checksum-crc32");
+    }
+  });
+
+  test("through the SDK (uploads not signed with plain SigV4 go that way) parts carry the same signed checksum and the object is stored whole", async () => {
+    const b = await _backend({}, { upload: { basePart: 8 * 1024 }, partChecksum: "crc32", directParts: false });
+    const w = await b.createCopy(P1);
+    const data = _bytes(30 * 1024, 7);
+    await _feed(await w.openSink("obj", {}), data);
+    const parts = s3.requests.filter((r) => r.query.has("partNumber") && r.key === `r/${P1}/obj`);
+    expect(parts).toHaveLength(4);
+    expect(parts.every((r) => r.query.get("x-id") === "UploadPart")).toBe(true); // the SDK's own query parameter: these went through it
+    const stored = s3.objects.get(`r/${P1}/obj`)!.data;
+    expect(sha256Hex(stored)).toBe(sha256Hex(data));
+    for (const r of parts) {
       expect(r.headers.get("x-amz-content-sha256")).toBe("UNSIGNED-PAYLOAD");
       expect(/SignedHeaders=([^,]*)/.exec(r.headers.get("authorization") ?? "")?.[1]?.split(";")).toContain("x-amz-checksum-crc32");
     }

@@ -135,7 +135,8 @@ export class PartSender {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { method: "PUT", headers: signed.headers, body: part.body, signal });
+      // proxy: false, as the SDK's own requests (node:http ignores HTTP(S)_PROXY): every request of an upload takes one route.
+      response = await fetch(url, { method: "PUT", headers: signed.headers, body: part.body, signal, proxy: false });
       text = await response.text();
     } catch (e) {
       throw new PartNetworkError(e);

@@ -29,8 +29,6 @@ import { requestTimeouts } from "../../aws/clients.ts";
 
 export interface UploadTarget {
   readonly client: S3Client;
-  /** The client for UploadPart (store.ts: over fetch). @default client */
-  readonly partsClient?: () => S3Client;
   readonly bucket: string;
   readonly key: string;
   readonly storageClass?: string;
@@ -210,8 +208,7 @@ export class S3Sink implements Sink {
     const { client, bucket, key } = this.target;
     const command = new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: id, PartNumber: partNumber, Body: body, ContentLength: body.length, ...integrity });
     command.middlewareStack.add(_unsignedPayload, { step: "build", name: "palhmUnsignedPayload" });
-    const parts = this.target.partsClient?.() ?? client;
-    const r = await parts.send(command, { abortSignal: this.cancel.signal, requestTimeout: timeout });
+    const r = await client.send(command, { abortSignal: this.cancel.signal, requestTimeout: timeout });
     return r.ETag ?? "";
   }
 

@@ -302,6 +302,26 @@ describe("aws-s3 part integrity (loopback S3 server)", () => {
     }
   });
 
+  test("HTTP(S)_PROXY in the environment is not used for parts, as the SDK's own requests do not use it: one route for the whole upload", async () => {
+    let connections = 0;
+    const proxy = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (s) => void (connections++, s.end()), data() {} } });
+    const names = ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"] as const;
+    const before = names.map((n) => process.env[n]);
+    for (const n of names) process.env[n] = `http://127.0.0.1:${proxy.port}`;
+    try {
+      const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
+      const w = await b.createCopy(P1);
+      const data = _bytes(30 * 1024, 8);
+      await _feed(await w.openSink("obj", {}), data);
+      expect(sha256Hex(s3.objects.get(`r/${P1}/obj`)!.data)).toBe(sha256Hex(data));
+      expect(s3.requests.filter((r) => r.query.has("partNumber"))).toHaveLength(4);
+      expect(connections).toBe(0);
+    } finally {
+      names.forEach((n, i) => (before[i] === undefined ? delete process.env[n] : (process.env[n] = before[i])));
+      proxy.stop(true);
+    }
+  });
+
   test("a part that stops answering times out and is sent again; the object is stored whole", async () => {
     const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
     const w = await b.createCopy(P1);

@@ -92,7 +92,7 @@ async function _upload(kind: string, endpoint: string, bytes: number): Promise<v
       client,
       params: { Bucket: BUCKET, Key: `lib-${process.pid}/zero.bin`, Body: proc.stdout },
       partSize: 8 * MiB,
-      queueSize: 4,
+      queueSize: 3, // palhm's part concurrency
     });
     await up.done();
     client.destroy();

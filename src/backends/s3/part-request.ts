@@ -135,8 +135,9 @@ export class PartSender {
     let response: Response;
     let text: string;
     try {
-      // proxy: false, as the SDK's own requests (node:http ignores HTTP(S)_PROXY): every request of an upload takes one route.
-      response = await fetch(url, { method: "PUT", headers: signed.headers, body: part.body, signal, proxy: false });
+      // As the SDK's own requests (node:http): no HTTP(S)_PROXY, so every request of an upload takes one route, and
+      // no redirect followed (its signature is for this host; S3 says TemporaryRedirect, which fails the part by name).
+      response = await fetch(url, { method: "PUT", headers: signed.headers, body: part.body, signal, proxy: false, redirect: "manual" });
       text = await response.text();
     } catch (e) {
       throw new PartNetworkError(e);

@@ -322,6 +322,29 @@ describe("aws-s3 part integrity (loopback S3 server)", () => {
     }
   });
 
+  test("a redirected part is not followed: the upload fails naming S3's TemporaryRedirect, and the other host hears nothing", async () => {
+    let elsewhere = 0;
+    const other = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => (elsewhere++, new Response("")) });
+    try {
+      const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
+      s3.fault = (r) =>
+        r.query.get("partNumber") === "2"
+          ? new Response(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>TemporaryRedirect</Code><Message>Please re-send this request to the specified temporary endpoint.</Message></Error>`, {
+              status: 307,
+              headers: { location: `http://127.0.0.1:${other.port}/loop-bucket/r`, "content-type": "application/xml" },
+            })
+          : undefined;
+      const w = await b.createCopy(P1);
+      const err = await _feed(await w.openSink("obj", {}), _bytes(30 * 1024)).catch((e) => e);
+      expect(err).toBeInstanceOf(BackendError);
+      expect(err.message).toContain("UploadPart 2 failed: TemporaryRedirect (HTTP 307)");
+      expect(elsewhere).toBe(0);
+      expect(s3.uploads.size).toBe(0); // aborted
+    } finally {
+      await other.stop(true);
+    }
+  });
+
   test("a part that stops answering times out and is sent again; the object is stored whole", async () => {
     const b = await _backend({}, { upload: { basePart: 8 * 1024 } });
     const w = await b.createCopy(P1);

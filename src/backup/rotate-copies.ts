@@ -23,7 +23,11 @@ export interface Rotated {
   readonly newest?: string;
 }
 
-/** Removes the incomplete copies dead runs of the task left (`scan`: the root as just listed); returns their prefixes. */
+/**
+ * Removes the incomplete copies dead runs of the task left (`scan`: the root
+ * as just listed); returns their prefixes. No live run of the task writes
+ * there: the run lock sees to it.
+ */
 export async function removeLeftovers(taskId: string, copies: Copies, log: Logger, failures: RemovalFailure[], scan?: Scan): Promise<string[]> {
   let cleanup;
   try {

@@ -137,7 +137,6 @@ function _removalError(task: ResolvedBackupTask, result: BackupResult, failures:
   );
 }
 
-/** Incomplete copies of this task whose run died: no live run of this task writes to this root (the run lock sees to it). */
 async function _createCopy(copies: Copies, ctx: RunContext): Promise<CopyWriter> {
   for (let attempt = 1; ; attempt++) {
     const prefix = prefixOf(new Date());

@@ -7,10 +7,8 @@
  * hook fails at once ("timed out after Ns", or the interruption).
  */
 import { $ } from "zx";
-import type { ResolvedHookFn } from "./types.ts";
-import type { HookOp, HookState } from "./types.ts";
+import type { HookContext, HookOp, HookState, ResolvedHookFn } from "./types.ts";
 import type { Logger } from "../log.ts";
-import type { HookContext } from "./types.ts";
 import { hookFailed, messageOf } from "./failure.ts";
 
 export interface HookFnRun {

@@ -19,8 +19,7 @@
  * `PALHM_LOCATION`, and `PALHM_ERROR` (the failure's message, at `error` and
  * at `finally` after a failure).
  */
-import type { ResolvedHookFn, ResolvedHooks } from "./types.ts";
-import type { HookOp, HookState } from "./types.ts";
+import type { HookOp, HookState, ResolvedHookFn, ResolvedHooks } from "./types.ts";
 import type { Logger } from "../log.ts";
 import { HookError } from "../errors.ts";
 import { runHookExecutable } from "./exec.ts";

@@ -12,8 +12,8 @@
  * Running it again gives the same result and never overwrites the user's files.
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { replaceFile, type FileContent } from "../atomic-file.ts";
 import { join } from "node:path";
+import { replaceFile, type FileContent } from "../atomic-file.ts";
 import { TaskError } from "../errors.ts";
 import { shippedConfig } from "./embed.ts" with { type: "macro" };
 import { initDir } from "./init.ts";

@@ -5,8 +5,8 @@
  * does not hide when the task last worked.
  */
 import { readFileSync, readdirSync } from "node:fs";
-import { replaceFile } from "../atomic-file.ts";
 import { join } from "node:path";
+import { replaceFile } from "../atomic-file.ts";
 
 export type RunOutcome = "running" | "success" | "failure" | "interrupted";
 

@@ -176,7 +176,7 @@ async function _throughPipelines(
   const stage = direct ? null : await Stage.create(options.staging ?? tmpdir());
   const copy = _counted(plan.copy, progress);
   /** The local files verified just now, by object: fed to their pipelines without hashing them again while they are unchanged. */
-  const verifiedFiles = new Map<string, string>();
+  const verifiedFiles = new Map<string, { file: string; digest: Digest }>();
   try {
     for (const path of plan.paths) {
       const expected = plan.expected.get(path);
@@ -190,7 +190,7 @@ async function _throughPipelines(
           const { file, ...d } = await digestObject(plan.copy, path, ctx.signal);
           progress.objectBytes(path, d.size);
           assertMatches(plan.copy.prefix, expected, d);
-          if (file) verifiedFiles.set(path, file);
+          if (file) verifiedFiles.set(path, { file, digest: d });
           return d;
         });
         digests.set(path, digest);
@@ -207,11 +207,9 @@ async function _throughPipelines(
           await feedFile(ctx, object, stage.pathOf(path));
           progress.objectBytes(row, digests.get(path)?.size ?? 0);
         } else {
-          const verified = verifiedFiles.get(path);
-          const onBytes = (n: number) => progress.objectBytes(row, n);
-          const stream = options.stream === true;
           const from = { copy: plan.copy, path, expected: plan.expected.get(path) };
-          const digest = await feedObject(ctx, object, from, verified === undefined ? { onBytes, stream } : { onBytes, stream, verified: { file: verified, digest: digests.get(path)! } });
+          const feed = { onBytes: (n: number) => progress.objectBytes(row, n), stream: options.stream === true, verified: verifiedFiles.get(path) };
+          const digest = await feedObject(ctx, object, from, feed);
           if (digest) digests.set(path, digest);
         }
       });

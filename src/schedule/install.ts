@@ -5,8 +5,8 @@
  * carry GENERATED_MARK are ever replaced or removed.
  */
 import { existsSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
-import { replaceFile } from "../atomic-file.ts";
 import { join } from "node:path";
+import { replaceFile } from "../atomic-file.ts";
 import { ConfigError, TaskError } from "../errors.ts";
 import { shippedFile } from "../install/embed.ts" with { type: "macro" };
 import { analyzeCalendar, type CalendarVerdict } from "./calendar.ts";
